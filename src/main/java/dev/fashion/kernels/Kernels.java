@@ -1,0 +1,88 @@
+package dev.fashion.kernels;
+
+/**
+ * The hot numeric kernels, in one narrow interface with a scalar baseline ({@link ScalarKernels}) and a
+ * Vector API implementation ({@code dev.fashion.kernels.vector.VectorKernels}). Pick one through
+ * {@link KernelProvider}.
+ *
+ * <p>Layout: every matrix is a row-major {@code float[]} with explicit dimensions and no offset. Each
+ * call computes one rectangular block (rows {@code [i0, i1)}, columns {@code [j0, j1)}) or one element
+ * range {@code [from, to)} of its output, so the scheduler can split work without the kernel knowing.
+ *
+ * <p>Contract that makes training bit-identical across thread counts: the value written for an output
+ * element must not depend on the block boundaries it was computed in. Matmul accumulates each element
+ * over k in increasing order with one fused multiply-add per term (or one plain multiply-add per term in
+ * the scalar baseline), whatever tile or tail path handles it.
+ *
+ * <p>Arguments are validated once by the caller ({@code dev.fashion.parallel.ParallelKernels}); the
+ * kernels only {@code assert}.
+ */
+public interface Kernels {
+
+    /** "scalar" or "vector". */
+    String name();
+
+    /** A human-readable description: implementation, vector width and lanes. */
+    String describe();
+
+    // ---- matrix multiply, the three forms backprop needs -------------------------------------------
+
+    /** C = A·B (or C += A·B): A is [m, k], B is [k, n], C is [m, n]. Input gradient dX = dY·W. */
+    void matmul(float[] a, float[] b, float[] c, int m, int k, int n,
+                int i0, int i1, int j0, int j1, boolean accumulate);
+
+    /** C = Aᵀ·B (or C += Aᵀ·B): A is [k, m], B is [k, n], C is [m, n]. Weight gradient dW = dYᵀ·X. */
+    void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
+                      int i0, int i1, int j0, int j1, boolean accumulate);
+
+    /** C = A·Bᵀ (or C += A·Bᵀ): A is [m, k], B is [n, k], C is [m, n]. Linear forward Y = X·Wᵀ. */
+    void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
+                      int i0, int i1, int j0, int j1, boolean accumulate);
+
+    // ---- bias ---------------------------------------------------------------------------------------
+
+    /** c[i, j] += bias[j] for rows [i0, i1) of C [*, n]. */
+    void addBias(float[] c, float[] bias, int n, int i0, int i1);
+
+    /** db[j] = sum over i < m of dy[i, j] (or db[j] += ...) for columns [j0, j1); dy is [m, n]. */
+    void biasGradient(float[] dy, float[] db, int m, int n, int j0, int j1, boolean accumulate);
+
+    // ---- activations --------------------------------------------------------------------------------
+
+    /** y = max(x, 0) over [from, to); x and y may be the same array. */
+    void relu(float[] x, float[] y, int from, int to);
+
+    /** dx = dy where y &gt; 0, else 0, over [from, to); y is the ReLU output. dx may alias dy. */
+    void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
+
+    /** Row-wise y = x - max - log(sum(exp(x - max))) over rows [i0, i1) of [*, n]. */
+    void logSoftmax(float[] x, float[] y, int n, int i0, int i1);
+
+    /** Row-wise dx = dy - exp(y) * sum(dy), y being the log-softmax output. */
+    void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1);
+
+    /** Row-wise y = exp(x - max) / sum(exp(x - max)). */
+    void softmax(float[] x, float[] y, int n, int i0, int i1);
+
+    /** Row-wise dx = y * (dy - sum(dy * y)), y being the softmax output. */
+    void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1);
+
+    // ---- optimizer updates --------------------------------------------------------------------------
+
+    /**
+     * One Adam step (Kingma and Ba, 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1, in
+     * PyTorch's formulation) over [from, to): g' = g + weightDecay·p; m = β1·m + (1-β1)·g';
+     * v = β2·v + (1-β2)·g'²; p -= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps), where bc1 = 1-β1^t and
+     * bc2 = 1-β2^t are the bias corrections for step t, computed by the caller.
+     */
+    void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+              float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+
+    /**
+     * One SGD step with momentum in PyTorch's formulation (dampening 0) over [from, to):
+     * g' = g + weightDecay·p; buf = momentum·buf + g'; p -= lr·(nesterov ? g' + momentum·buf : buf).
+     * With momentum 0 the buffer is left alone.
+     */
+    void sgd(float[] p, float[] g, float[] buf, int from, int to,
+             float lr, float momentum, float weightDecay, boolean nesterov);
+}

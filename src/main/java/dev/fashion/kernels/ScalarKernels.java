@@ -1,0 +1,174 @@
+package dev.fashion.kernels;
+
+/**
+ * The scalar baseline: plain loops that are obviously right, used when the Vector API is absent and as
+ * the reference the vector kernels are tested and benchmarked against. Not tuned on purpose.
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public String describe() {
+        return "scalar (plain Java loops)";
+    }
+
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n,
+                       int i0, int i1, int j0, int j1, boolean accumulate) {
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            if (!accumulate) {
+                for (int j = j0; j < j1; j++) c[ci + j] = 0f;
+            }
+            // i-k-j order: the inner loop streams a row of B and a row of C.
+            for (int p = 0; p < k; p++) {
+                float aip = a[i * k + p];
+                int bp = p * n;
+                for (int j = j0; j < j1; j++) c[ci + j] += aip * b[bp + j];
+            }
+        }
+    }
+
+    @Override
+    public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
+                             int i0, int i1, int j0, int j1, boolean accumulate) {
+        if (!accumulate) {
+            for (int i = i0; i < i1; i++) {
+                for (int j = j0; j < j1; j++) c[i * n + j] = 0f;
+            }
+        }
+        for (int p = 0; p < k; p++) {
+            int ap = p * m;
+            int bp = p * n;
+            for (int i = i0; i < i1; i++) {
+                float api = a[ap + i];
+                int ci = i * n;
+                for (int j = j0; j < j1; j++) c[ci + j] += api * b[bp + j];
+            }
+        }
+    }
+
+    @Override
+    public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
+                             int i0, int i1, int j0, int j1, boolean accumulate) {
+        for (int i = i0; i < i1; i++) {
+            int ai = i * k;
+            for (int j = j0; j < j1; j++) {
+                int bj = j * k;
+                float sum = accumulate ? c[i * n + j] : 0f;
+                for (int p = 0; p < k; p++) sum += a[ai + p] * b[bj + p];
+                c[i * n + j] = sum;
+            }
+        }
+    }
+
+    @Override
+    public void addBias(float[] c, float[] bias, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            for (int j = 0; j < n; j++) c[ci + j] += bias[j];
+        }
+    }
+
+    @Override
+    public void biasGradient(float[] dy, float[] db, int m, int n, int j0, int j1, boolean accumulate) {
+        for (int j = j0; j < j1; j++) {
+            float sum = accumulate ? db[j] : 0f;
+            for (int i = 0; i < m; i++) sum += dy[i * n + j];
+            db[j] = sum;
+        }
+    }
+
+    @Override
+    public void relu(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f);
+    }
+
+    @Override
+    public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void logSoftmax(float[] x, float[] y, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) max = Math.max(max, x[r + j]);
+            float sum = 0f;
+            for (int j = 0; j < n; j++) sum += (float) Math.exp(x[r + j] - max);
+            float logSum = (float) Math.log(sum);
+            for (int j = 0; j < n; j++) y[r + j] = x[r + j] - max - logSum;
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) sum += dy[r + j];
+            for (int j = 0; j < n; j++) dx[r + j] = dy[r + j] - (float) Math.exp(y[r + j]) * sum;
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, float[] y, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) max = Math.max(max, x[r + j]);
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                float e = (float) Math.exp(x[r + j] - max);
+                y[r + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < n; j++) y[r + j] *= inv;
+        }
+    }
+
+    @Override
+    public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float dot = 0f;
+            for (int j = 0; j < n; j++) dot += dy[r + j] * y[r + j];
+            for (int j = 0; j < n; j++) dx[r + j] = y[r + j] * (dy[r + j] - dot);
+        }
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                     float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float stepSize = lr / bc1;
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        for (int i = from; i < to; i++) {
+            float gi = g[i] + weightDecay * p[i];
+            float mi = beta1 * m[i] + (1f - beta1) * gi;
+            float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
+    public void sgd(float[] p, float[] g, float[] buf, int from, int to,
+                    float lr, float momentum, float weightDecay, boolean nesterov) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i] + weightDecay * p[i];
+            if (momentum != 0f) {
+                float b = momentum * buf[i] + gi;
+                buf[i] = b;
+                gi = nesterov ? gi + momentum * b : b;
+            }
+            p[i] -= lr * gi;
+        }
+    }
+}
