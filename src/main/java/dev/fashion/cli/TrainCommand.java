@@ -1,0 +1,115 @@
+package dev.fashion.cli;
+
+import dev.fashion.config.ConfigLoader;
+import dev.fashion.config.ModelFactory;
+import dev.fashion.config.RunConfig;
+import dev.fashion.data.ImageDataset;
+import dev.fashion.io.ModelWeights;
+import dev.fashion.nn.Model;
+import dev.fashion.train.EpochMetrics;
+import dev.fashion.train.RunDirectory;
+import dev.fashion.train.Trainer;
+import dev.fashion.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model (by default the reference MLP on the bundled Fashion-MNIST) and write a run directory:",
+                "config.yaml, metrics.jsonl, summary.json and model.safetensors."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON run config (default: the bundled configs/mlp.yaml).")
+    Path config;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Override training.batch_size.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Override optimizer.lr.")
+    Double lr;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override training.seed.")
+    Long seed;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<timestamp>).")
+    Path out;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the final summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        RunConfig cfg = ConfigLoader.load(config);
+        Overrides.apply(cfg, epochs, batchSize, lr, seed);
+        data.applyTo(cfg);
+        PrintStream out = System.out;
+        try (RuntimeOptions.Runtime rt = runtime.open()) {
+            DataOptions.Loaded sets = data.load(cfg);
+            Model model = ModelFactory.build(cfg);
+            Trainer trainer = new Trainer(cfg, model, rt.kernels());
+            RunDirectory run = RunDirectory.create(this.out);
+            run.writeConfig(cfg);
+            if (!quiet) {
+                out.printf("fashion train: %s, %d epochs, batch %d, %s lr %s, seed %d%n",
+                        config == null ? ConfigLoader.DEFAULT_NAME : config, cfg.getTraining().getEpochs(),
+                        cfg.getTraining().getBatchSize(), cfg.getOptimizer().getType(), cfg.getOptimizer().getLr(),
+                        cfg.getTraining().getSeed());
+                out.printf("kernels: %s; threads: %d; JDK %s%n", rt.kernels().kernels().describe(),
+                        rt.kernels().scheduler().threads(), Runtime.version());
+                out.println("data: " + sets.describe());
+                out.println("model:");
+                out.println(model.summary());
+                out.println("run directory: " + run.dir());
+            }
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void epoch(EpochMetrics m, int total) {
+                    run.appendMetrics(m);
+                    if (!quiet) out.println(m.line(total));
+                }
+            };
+            List<EpochMetrics> history = trainer.train(sets.train(), sets.test(), listener);
+            ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg)));
+            EpochMetrics last = history.get(history.size() - 1);
+            double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("test_accuracy", last.testAccuracy());
+            summary.put("test_loss", last.testLoss());
+            summary.put("train_loss", last.trainLoss());
+            summary.put("train_accuracy", last.trainAccuracy());
+            summary.put("train_seconds", seconds);
+            summary.put("images_per_second", (double) sets.train().count() * history.size() / seconds);
+            summary.put("epochs", history.size());
+            summary.put("batch_size", cfg.getTraining().getBatchSize());
+            summary.put("kernels", rt.kernels().kernels().name());
+            summary.put("threads", rt.kernels().scheduler().threads());
+            summary.put("jdk", Runtime.version().toString());
+            summary.put("seed", cfg.getTraining().getSeed());
+            summary.put("parameters", model.parameterCount());
+            summary.put("train_images", sets.train().count());
+            summary.put("test_images", sets.test().count());
+            summary.put("data", sets.dir().toString());
+            run.writeSummary(summary);
+            out.printf("test accuracy %.2f%% (loss %.4f) after %d epochs; %.1f s training, %,.0f images/s; results in %s%n",
+                    100 * last.testAccuracy(), last.testLoss(), history.size(), seconds,
+                    (double) sets.train().count() * history.size() / seconds, run.dir());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.fashion.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/** The optimizer: adam (the reference) or sgd, with PyTorch's defaults. */
+@JsonPropertyOrder({"type", "lr", "betas", "eps", "momentum", "nesterov", "weight_decay"})
+public final class OptimizerConfig {
+    private String type = "adam";
+    private double lr = 0.003;
+    private List<Double> betas = List.of(0.9, 0.999);
+    private double eps = 1e-8;
+    private double momentum = 0.0;
+    private boolean nesterov = false;
+    private double weightDecay = 0.0;
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        if (!"adam".equals(type) && !"sgd".equals(type)) {
+            throw new IllegalArgumentException("expected adam or sgd, got '" + type + "'");
+        }
+        this.type = type;
+    }
+
+    public double getLr() {
+        return lr;
+    }
+
+    public void setLr(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
+        this.lr = lr;
+    }
+
+    public List<Double> getBetas() {
+        return betas;
+    }
+
+    public void setBetas(List<Double> betas) {
+        if (betas == null || betas.size() != 2) throw new IllegalArgumentException("expected two values [beta1, beta2], got " + betas);
+        for (Double b : betas) {
+            if (b == null || !(b >= 0 && b < 1)) throw new IllegalArgumentException("betas must be in [0, 1), got " + betas);
+        }
+        this.betas = List.copyOf(betas);
+    }
+
+    public double getEps() {
+        return eps;
+    }
+
+    public void setEps(double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps must be positive, got " + eps);
+        this.eps = eps;
+    }
+
+    public double getMomentum() {
+        return momentum;
+    }
+
+    public void setMomentum(double momentum) {
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        this.momentum = momentum;
+    }
+
+    public boolean isNesterov() {
+        return nesterov;
+    }
+
+    public void setNesterov(boolean nesterov) {
+        this.nesterov = nesterov;
+    }
+
+    public double getWeightDecay() {
+        return weightDecay;
+    }
+
+    public void setWeightDecay(double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight_decay must be zero or positive, got " + weightDecay);
+        }
+        this.weightDecay = weightDecay;
+    }
+}

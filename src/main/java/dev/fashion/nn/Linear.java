@@ -1,0 +1,86 @@
+package dev.fashion.nn;
+
+import java.util.List;
+
+/** y = x·Wᵀ + b, with W stored [out, in] as PyTorch stores it. */
+public final class Linear extends Layer {
+    private final int declaredIn; // 0 when the config leaves it to shape inference
+    private final int out;
+    private final boolean hasBias;
+    private Parameter weight;
+    private Parameter bias;
+    private int in;
+
+    public Linear(String name, int in, int out, boolean bias) {
+        super(name);
+        this.declaredIn = in;
+        this.out = out;
+        this.hasBias = bias;
+    }
+
+    @Override
+    public String type() {
+        return "linear";
+    }
+
+    @Override
+    protected Shape infer(Shape input) {
+        requireFlat(input);
+        if (declaredIn > 0 && input.dim(0) != declaredIn) throw shapeError("[N, " + declaredIn + "]", input);
+        in = input.dim(0);
+        weight = new Parameter(name() + ".weight", out, in);
+        bias = hasBias ? new Parameter(name() + ".bias", out) : null;
+        return new Shape(out);
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null when the layer has none. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    /**
+     * PyTorch's nn.Linear default: kaiming_uniform_(a=sqrt(5)) gives bound gain·sqrt(3/fan_in) with
+     * gain = sqrt(2/(1+a²)) = sqrt(1/3), i.e. 1/sqrt(fan_in); the bias is uniform within the same bound.
+     */
+    @Override
+    public void initialize(Rng rng) {
+        float bound = (float) (1.0 / Math.sqrt(in));
+        float[] w = weight.data();
+        for (int i = 0; i < w.length; i++) w[i] = rng.uniform(bound);
+        if (bias != null) {
+            float[] b = bias.data();
+            for (int i = 0; i < b.length; i++) b[i] = rng.uniform(bound);
+        }
+    }
+
+    @Override
+    public void forward(Context ctx, float[] x, float[] y, float[] scratch, int n, boolean training) {
+        ctx.kernels().matmulTransB(x, weight.data(), y, n, in, out, false);
+        if (bias != null) ctx.kernels().addBias(y, bias.data(), n, out);
+    }
+
+    @Override
+    public void backward(Context ctx, float[] x, float[] y, float[] dy, float[] dx, float[] scratch, int n) {
+        // dW [out, in] = dyᵀ [out, n] · x [n, in]; db = column sums of dy; dx [n, in] = dy [n, out] · W [out, in].
+        ctx.kernels().matmulTransA(dy, x, weight.grad(), out, n, in, false);
+        if (bias != null) ctx.kernels().biasGradient(dy, bias.grad(), n, out, false);
+        if (dx != null) ctx.kernels().matmul(dy, weight.data(), dx, n, out, in, false);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fashion.nn;
+
+import dev.fashion.FashionException;
+
+import java.util.Locale;
+
+/**
+ * The training loss over the model's output rows. {@link #NLL} takes log-probabilities (the model ends
+ * in log_softmax, as in the reference); {@link #CROSS_ENTROPY} takes raw scores and applies log-softmax
+ * itself. Both are averaged over the batch, as PyTorch's default reduction does.
+ */
+public enum Loss {
+    NLL("nll"),
+    CROSS_ENTROPY("cross_entropy");
+
+    private final String configName;
+
+    Loss(String configName) {
+        this.configName = configName;
+    }
+
+    public String configName() {
+        return configName;
+    }
+
+    public static Loss parse(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (Loss l : values()) if (l.configName.equals(n)) return l;
+        throw new FashionException("loss: expected nll or cross_entropy, got '" + name + "'");
+    }
+
+    /**
+     * Adds each row's loss into {@code rowLoss[i]} (not summed here, so the caller's sum has one fixed
+     * order), writes d(mean loss)/d(output) into {@code grad} when it is not null, and returns how many
+     * rows' largest output is the label.
+     */
+    public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad) {
+        int correct = 0;
+        float invN = 1f / n;
+        for (int i = 0; i < n; i++) {
+            int r = i * classes;
+            int label = labels[i];
+            int best = 0;
+            float max = output[r];
+            for (int j = 1; j < classes; j++) {
+                if (output[r + j] > max) {
+                    max = output[r + j];
+                    best = j;
+                }
+            }
+            if (best == label) correct++;
+            if (this == NLL) {
+                rowLoss[i] = -output[r + label];
+                if (grad != null) {
+                    for (int j = 0; j < classes; j++) grad[r + j] = 0f;
+                    grad[r + label] = -invN;
+                }
+            } else {
+                double sum = 0;
+                for (int j = 0; j < classes; j++) sum += Math.exp(output[r + j] - max);
+                float logSum = (float) Math.log(sum);
+                rowLoss[i] = max + logSum - output[r + label];
+                if (grad != null) {
+                    for (int j = 0; j < classes; j++) {
+                        float p = (float) Math.exp(output[r + j] - max - logSum);
+                        grad[r + j] = (p - (j == label ? 1f : 0f)) * invN;
+                    }
+                }
+            }
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.fashion.nn;
+
+/**
+ * A small seeded generator (SplitMix64) whose whole state is one long, so a checkpoint can save it and
+ * a resumed run continues the same stream. Split one per use (initialisation, shuffling, dropout) so
+ * adding a use does not shift the others.
+ */
+public final class Rng {
+    private long state;
+
+    public Rng(long seed) {
+        this.state = seed;
+    }
+
+    /** An independent generator derived from this seed and a purpose name. */
+    public static Rng forPurpose(long seed, String purpose) {
+        long h = seed;
+        for (int i = 0; i < purpose.length(); i++) h = mix(h + purpose.charAt(i));
+        return new Rng(mix(h));
+    }
+
+    public long state() {
+        return state;
+    }
+
+    public void setState(long state) {
+        this.state = state;
+    }
+
+    public long nextLong() {
+        state += 0x9E3779B97F4A7C15L;
+        return mix(state);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1) with 24 random bits, exactly representable as a float. */
+    public float nextFloat() {
+        return (nextLong() >>> 40) * 0x1.0p-24f;
+    }
+
+    /** Uniform in [0, bound). */
+    public int nextInt(int bound) {
+        // Lemire's multiply-shift with rejection: unbiased.
+        long m = (nextLong() >>> 32) * bound;
+        long low = m & 0xFFFFFFFFL;
+        if (low < bound) {
+            long threshold = (0x100000000L - bound) % bound;
+            while (low < threshold) {
+                m = (nextLong() >>> 32) * bound;
+                low = m & 0xFFFFFFFFL;
+            }
+        }
+        return (int) (m >>> 32);
+    }
+
+    /** Uniform in [-bound, bound). */
+    public float uniform(float bound) {
+        return (2f * nextFloat() - 1f) * bound;
+    }
+
+    /** Fisher-Yates shuffle of {@code a}. */
+    public void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fashion.optim;
+
+import dev.fashion.nn.Parameter;
+import dev.fashion.parallel.ParallelKernels;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba, 2015, "Adam: A Method for Stochastic Optimization") as torch.optim.Adam does it:
+ * L2 weight decay added to the gradient, bias corrections applied to the step size and the denominator.
+ */
+public final class Adam extends Optimizer {
+    private final float lr;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final float[][] m;
+    private final float[][] v;
+
+    public Adam(List<Parameter> parameters, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        super(parameters);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.m = zerosLike(this.parameters);
+        this.v = zerosLike(this.parameters);
+    }
+
+    @Override
+    public String type() {
+        return "adam";
+    }
+
+    @Override
+    protected void update(ParallelKernels kernels, int i, Parameter p) {
+        // Bias corrections in double: beta^t underflows gracefully and the float rounding is done once.
+        float bc1 = (float) (1 - Math.pow(beta1, step));
+        float bc2 = (float) (1 - Math.pow(beta2, step));
+        kernels.adam(p.data(), p.grad(), m[i], v[i], p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    @Override
+    public Map<String, float[]> state() {
+        Map<String, float[]> s = newState();
+        namedState(parameters, "exp_avg", m, s);
+        return namedState(parameters, "exp_avg_sq", v, s);
+    }
+}

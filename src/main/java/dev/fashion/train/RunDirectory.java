@@ -1,0 +1,86 @@
+package dev.fashion.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fashion.FashionException;
+import dev.fashion.config.ConfigLoader;
+import dev.fashion.config.RunConfig;
+import dev.fashion.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * Where a training run leaves its results: {@code config.yaml} (the resolved config), {@code
+ * metrics.jsonl} (one object per epoch, appended as epochs finish), {@code summary.json} and {@code
+ * model.safetensors}.
+ */
+public final class RunDirectory {
+    public static final String CONFIG = "config.yaml";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String SUMMARY = "summary.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    private RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Creates {@code out}, or {@code runs/<timestamp>} when null (with a suffix if that exists). */
+    public static RunDirectory create(Path out) {
+        Path dir = out;
+        if (dir == null) {
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            dir = Path.of("runs", stamp);
+            for (int i = 2; Files.exists(dir); i++) dir = Path.of("runs", stamp + "-" + i);
+        }
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) throw new FashionException(dir + ": exists and is not a directory");
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(METRICS));
+        } catch (IOException e) {
+            throw new FashionException(dir + ": cannot create the run directory: " + e.getMessage(), e);
+        }
+        return new RunDirectory(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path weights() {
+        return dir.resolve(WEIGHTS);
+    }
+
+    public void writeConfig(RunConfig config) {
+        AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toYaml(config));
+    }
+
+    public void appendMetrics(EpochMetrics m) {
+        try {
+            Files.writeString(dir.resolve(METRICS), JSON.writeValueAsString(m) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new FashionException(dir.resolve(METRICS) + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    public void writeSummary(Map<String, Object> summary) {
+        try {
+            AtomicFiles.writeString(dir.resolve(SUMMARY), PRETTY.writeValueAsString(summary) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
