@@ -1,0 +1,106 @@
+package dev.fashion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+
+    /** Exit code, stdout and stderr of one CLI run. */
+    record Result(int code, String out, String err) {
+    }
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            var cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    static void assertUserError(Result r, String fragment) {
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains(fragment), "stderr should mention '" + fragment + "': " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace for a user error: " + r.err());
+    }
+
+    @Test
+    void userMistakesExitTwoWithOneLine() {
+        assertUserError(run("train", "--epochs", "0"), "--epochs: epochs must be at least 1");
+        assertUserError(run("train", "--bogus"), "Unknown option: '--bogus'");
+        assertUserError(run("train", "--config", "no/such.yaml"), "no/such.yaml: config file not found");
+        assertUserError(run("train", "--kernels", "fast"), "--kernels: expected auto, vector or scalar");
+        assertUserError(run("train", "--threads", "0", "--epochs", "1"), "--threads");
+        assertUserError(run("train", "--lr", "abc"), "--lr");
+        assertUserError(run("eval", "--model", "no/such/run"), "no/such/run");
+        assertUserError(run("train", "--data", "no/such/dir"), "no/such/dir");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : List.of("train", "eval", "info")) {
+            Result r = run(cmd, "--help");
+            assertEquals(0, r.code());
+            assertTrue(r.out().contains("Usage: fashion " + cmd), r.out());
+        }
+    }
+
+    @Test
+    void infoReportsKernelsAndData() {
+        Result r = run("info");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("kernels:"), r.out());
+        assertTrue(r.out().contains("VERIFIED") || r.out().contains("verified"), r.out());
+    }
+
+    @Test
+    void trainWritesARunDirectoryThatEvalReproduces(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Result r = run("train", "--epochs", "1", "--train-limit", "3000", "--test-limit", "1000", "--out", dir.toString(), "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("epoch 1/1"), r.out());
+        for (String f : List.of("config.yaml", "metrics.jsonl", "summary.json", "model.safetensors")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        for (String field : List.of("test_accuracy", "test_loss", "train_seconds", "images_per_second", "epochs",
+                "kernels", "threads", "jdk", "seed")) {
+            assertTrue(summary.has(field), "summary.json has " + field);
+        }
+        assertEquals(3, summary.get("seed").asLong());
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        assertEquals(1, lines.size());
+        JsonNode epoch = new ObjectMapper().readTree(lines.get(0));
+        for (String field : List.of("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds", "images_per_second")) {
+            assertTrue(epoch.has(field), "metrics.jsonl has " + field);
+        }
+
+        Result e = run("eval", "--model", dir.toString());
+        assertEquals(0, e.code(), e.err());
+        String expected = String.format("accuracy %.2f%%", 100 * summary.get("test_accuracy").asDouble());
+        assertTrue(e.out().contains(expected), e.out() + " vs " + expected);
+        Result f = run("eval", "--model", dir.resolve("model.safetensors").toString(), "--test-limit", "1000");
+        assertTrue(f.out().contains(expected), "a bare weights file with the reference config: " + f.out());
+    }
+}
