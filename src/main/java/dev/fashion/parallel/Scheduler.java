@@ -92,11 +92,25 @@ public final class Scheduler implements AutoCloseable {
                 part.task = task;
                 part.fork();
             }
-            task.run(0);
+            Throwable failure = null;
+            try {
+                task.run(0);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            // Join every forked part even after a failure: none may still run when the next call reuses it.
             for (int p = n - 1; p >= 1; p--) {
-                parts[p].join();
+                try {
+                    parts[p].join();
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                    else if (failure != t) failure.addSuppressed(t);
+                }
                 parts[p].task = null;
             }
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
         }
     }
 
