@@ -59,12 +59,21 @@ public final class Workspace {
         return grad[grad.length - 1];
     }
 
+    /** Records each layer's forward and backward time into {@code profile} (null: stop recording). */
+    public void profile(LayerTimer profile) {
+        this.profile = profile;
+    }
+
+    private LayerTimer profile;
+
     /** Runs every layer forward on the first n samples of {@link #input()}. */
     public float[] forward(Layer.Context ctx, int n, boolean training) {
         checkBatch(n);
         List<Layer> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
+            long t = profile == null ? 0 : System.nanoTime();
             layers.get(i).forward(ctx, act[i], act[i + 1], scratch[i], n, training);
+            if (profile != null) profile.forward(i, System.nanoTime() - t);
         }
         return output();
     }
@@ -75,7 +84,9 @@ public final class Workspace {
         List<Layer> layers = model.layers();
         for (int i = layers.size() - 1; i >= firstTrainable; i--) {
             float[] dx = i > firstTrainable ? grad[i] : null;
+            long t = profile == null ? 0 : System.nanoTime();
             layers.get(i).backward(ctx, act[i], act[i + 1], grad[i + 1], dx, scratch[i], n);
+            if (profile != null) profile.backward(i, System.nanoTime() - t);
         }
     }
 

@@ -4,11 +4,9 @@ import dev.fashion.config.OptimizerConfig;
 import dev.fashion.config.RunConfig;
 import dev.fashion.config.TrainingConfig;
 import dev.fashion.data.ImageDataset;
-import dev.fashion.nn.Layer;
 import dev.fashion.nn.Loss;
 import dev.fashion.nn.Model;
 import dev.fashion.nn.Rng;
-import dev.fashion.nn.Workspace;
 import dev.fashion.optim.Adam;
 import dev.fashion.optim.Optimizer;
 import dev.fashion.optim.Sgd;
@@ -65,18 +63,19 @@ public final class Trainer {
         return optimizer;
     }
 
+    /** A step runner over this trainer's model, optimizer and random streams, for {@code batch} samples. */
+    public TrainStep newStep(int batch) {
+        return new TrainStep(model, loss, optimizer, kernels, norm, dropoutRng, batch);
+    }
+
     /** Trains for the configured epochs; the test set is evaluated after each one. */
     public List<EpochMetrics> train(ImageDataset train, ImageDataset test, TrainingListener listener) {
         TrainingConfig tc = config.getTraining();
-        int batch = tc.getBatchSize();
         int count = train.count();
-        int classes = model.outputShape().size();
-        Workspace ws = new Workspace(model, Math.min(batch, count));
+        int batch = Math.min(tc.getBatchSize(), count);
+        TrainStep step = newStep(batch);
         Evaluator evaluator = new Evaluator(model, loss, norm, kernels);
-        Layer.Context ctx = new Layer.Context(kernels, dropoutRng);
         int[] order = new int[count];
-        int[] labels = new int[batch];
-        float[] rowLoss = new float[batch];
         int batches = (count + batch - 1) / batch;
         List<EpochMetrics> history = new ArrayList<>();
         double lastFinite = Double.NaN;
@@ -90,12 +89,7 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 int offset = b * batch;
                 int n = Math.min(batch, count - offset);
-                for (int i = 0; i < n; i++) labels[i] = train.label(order[offset + i]);
-                train.fillBatch(order, offset, n, ws.input(), norm.mean(), norm.std());
-                float[] out = ws.forward(ctx, n, true);
-                correct += loss.evaluate(out, labels, n, classes, rowLoss, ws.outputGrad());
-                double batchLoss = 0;
-                for (int i = 0; i < n; i++) batchLoss += rowLoss[i];
+                double batchLoss = step.run(train, order, offset, n);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingFault(String.format("training diverged at epoch %d, step %d: the loss is %s "
                             + "(last finite batch loss %.4f); learning rate too high? (now %s)", epoch, optimizer.steps() + 1,
@@ -103,8 +97,7 @@ public final class Trainer {
                 }
                 lastFinite = batchLoss / n;
                 lossSum += batchLoss;
-                ws.backward(ctx, n);
-                optimizer.step(kernels);
+                correct += step.lastCorrect();
                 listener.batch(epoch, b + 1, batches, lossSum / (offset + n), offset + n, (System.nanoTime() - start) / 1e9);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
