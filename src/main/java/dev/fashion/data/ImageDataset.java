@@ -1,0 +1,163 @@
+package dev.fashion.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An immutable set of labelled grayscale images: unsigned-byte pixels, row-major, one image after
+ * another, and one label in {@code 0..numClasses-1} per image. {@link #subset} is a view sharing the
+ * backing arrays, so splitting off a validation set copies nothing.
+ */
+public final class ImageDataset {
+
+    public static final int NUM_CLASSES = 10;
+
+    private final String name;
+    private final int rows;
+    private final int cols;
+    private final int count;
+    private final int start;
+    private final byte[] pixels;
+    private final byte[] labels;
+
+    /**
+     * Copies the arrays; {@code pixels} holds {@code count*rows*cols} bytes and {@code labels} {@code count}
+     * values in {@code 0..9}.
+     */
+    public ImageDataset(String name, int count, int rows, int cols, byte[] pixels, byte[] labels) {
+        this(name, count, rows, cols, pixels.clone(), labels.clone(), 0, true);
+    }
+
+    /** Takes ownership of the arrays (the loader's, which nobody else holds). */
+    static ImageDataset wrap(String name, int count, int rows, int cols, byte[] pixels, byte[] labels) {
+        return new ImageDataset(name, count, rows, cols, pixels, labels, 0, true);
+    }
+
+    private ImageDataset(String name, int count, int rows, int cols, byte[] pixels, byte[] labels, int start,
+                         boolean check) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.count = count;
+        this.rows = rows;
+        this.cols = cols;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.start = start;
+        if (check) {
+            if (count < 0 || rows <= 0 || cols <= 0) {
+                throw new IllegalArgumentException("bad dimensions " + count + "x" + rows + "x" + cols);
+            }
+            if (pixels.length != (long) count * rows * cols || labels.length != count) {
+                throw new IllegalArgumentException("expected " + count + "x" + rows + "x" + cols + " pixels and "
+                        + count + " labels, got " + pixels.length + " and " + labels.length);
+            }
+            for (int i = 0; i < count; i++) {
+                if (labels[i] < 0 || labels[i] >= NUM_CLASSES) {
+                    throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is not in 0.."
+                            + (NUM_CLASSES - 1));
+                }
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Pixels per image, the width of one row in {@link #fillBatch}'s output. */
+    public int imageSize() {
+        return rows * cols;
+    }
+
+    public int numClasses() {
+        return NUM_CLASSES;
+    }
+
+    /** The label of image {@code i}. */
+    public int label(int i) {
+        return labels[start + Objects.checkIndex(i, count)];
+    }
+
+    /** Pixel {@code p} (row-major, 0..imageSize-1) of image {@code i}, as 0..255. */
+    public int pixel(int i, int p) {
+        Objects.checkIndex(p, imageSize());
+        return pixels[(start + Objects.checkIndex(i, count)) * imageSize() + p] & 0xff;
+    }
+
+    /** A copy of image {@code i}'s raw pixels. */
+    public byte[] image(int i) {
+        int from = (start + Objects.checkIndex(i, count)) * imageSize();
+        return Arrays.copyOfRange(pixels, from, from + imageSize());
+    }
+
+    /** A copy of all labels, in order. */
+    public byte[] labels() {
+        return Arrays.copyOfRange(labels, start, start + count);
+    }
+
+    /** How many images carry each label. */
+    public int[] classCounts() {
+        int[] counts = new int[NUM_CLASSES];
+        for (int i = 0; i < count; i++) {
+            counts[labels[start + i]]++;
+        }
+        return counts;
+    }
+
+    /** Images {@code from .. from+count-1} as a dataset sharing this one's storage. */
+    public ImageDataset subset(int from, int count) {
+        Objects.checkFromIndexSize(from, count, this.count);
+        return new ImageDataset(name + "[" + from + ".." + (from + count) + ")", count, rows, cols, pixels, labels,
+                start + from, false);
+    }
+
+    /**
+     * Writes images {@code indices[offset .. offset+count-1]} into {@code out}, one row of
+     * {@link #imageSize()} floats each, normalised as {@code (p/255 - mean)/std} in float arithmetic (the
+     * reference uses mean 0.5, std 0.5, giving -1..1).
+     */
+    public void fillBatch(int[] indices, int offset, int count, float[] out, float mean, float std) {
+        Objects.checkFromIndexSize(offset, count, indices.length);
+        int size = imageSize();
+        if (out.length < (long) count * size) {
+            throw new IllegalArgumentException("out holds " + out.length + " floats, batch needs " + (long) count * size);
+        }
+        // Same float operations as the formula, looked up instead of recomputed per pixel.
+        float[] table = new float[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = (v / 255f - mean) / std;
+        }
+        for (int k = 0; k < count; k++) {
+            int src = (start + Objects.checkIndex(indices[offset + k], this.count)) * size;
+            int dst = k * size;
+            for (int p = 0; p < size; p++) {
+                out[dst + p] = table[pixels[src + p] & 0xff];
+            }
+        }
+    }
+
+    /** Writes the labels of images {@code indices[offset .. offset+count-1]} into {@code out[0..count-1]}. */
+    public void fillLabels(int[] indices, int offset, int count, int[] out) {
+        Objects.checkFromIndexSize(offset, count, indices.length);
+        Objects.checkFromIndexSize(0, count, out.length);
+        for (int k = 0; k < count; k++) {
+            out[k] = labels[start + Objects.checkIndex(indices[offset + k], this.count)];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + count + " images of " + rows + "x" + cols + ")";
+    }
+}
