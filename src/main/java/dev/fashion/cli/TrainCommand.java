@@ -66,8 +66,9 @@ final class TrainCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.create(this.out);
             run.writeConfig(cfg);
             if (!quiet) {
-                out.printf("fashion train: %s, %d epochs, batch %d, %s lr %s, seed %d%n",
+                out.printf("fashion train: %s, %d epoch%s, batch %d, %s lr %s, seed %d%n",
                         config == null ? ConfigLoader.DEFAULT_NAME : config, cfg.getTraining().getEpochs(),
+                        cfg.getTraining().getEpochs() == 1 ? "" : "s",
                         cfg.getTraining().getBatchSize(), cfg.getOptimizer().getType(), cfg.getOptimizer().getLr(),
                         cfg.getTraining().getSeed());
                 out.printf("kernels: %s; threads: %d; JDK %s%n", rt.kernels().kernels().describe(),
@@ -106,8 +107,8 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("test_images", sets.test().count());
             summary.put("data", sets.dir().toString());
             run.writeSummary(summary);
-            out.printf("test accuracy %.2f%% (loss %.4f) after %d epochs; %.1f s training, %,.0f images/s; results in %s%n",
-                    100 * last.testAccuracy(), last.testLoss(), history.size(), seconds,
+            out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s; %.1f s training, %,.0f images/s; results in %s%n",
+                    100 * last.testAccuracy(), last.testLoss(), history.size(), history.size() == 1 ? "" : "s", seconds,
                     (double) sets.train().count() * history.size() / seconds, run.dir());
         }
         return 0;

@@ -71,12 +71,12 @@ public final class Model {
     /** One line per layer: name, type, output shape, parameter count. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("  %-10s %-12s %-16s %s%n", "layer", "type", "output", "params"));
-        sb.append(String.format("  %-10s %-12s %-16s %s%n", "input", "", inputShape.batched(), ""));
+        sb.append(String.format("  %-13s %-12s %-16s %s%n", "layer", "type", "output", "params"));
+        sb.append(String.format("  %-13s %-12s %-16s %s%n", "input", "", inputShape.batched(), ""));
         for (Layer layer : layers) {
             long n = 0;
             for (Parameter p : layer.parameters()) n += p.size();
-            sb.append(String.format("  %-10s %-12s %-16s %s%n", layer.name(), layer.type(),
+            sb.append(String.format("  %-13s %-12s %-16s %s%n", layer.name(), layer.type(),
                     layer.outputShape().batched(), n == 0 ? "" : String.format("%,d", n)));
         }
         sb.append(String.format("  total %,d trainable parameters", parameterCount()));

@@ -29,7 +29,7 @@ class ConfigLoaderTest {
         assertEquals(64, yaml.getTraining().getBatchSize());
         assertEquals(5, yaml.getTraining().getEpochs());
         Model m = ModelFactory.build(yaml);
-        assertEquals(235_146, m.parameterCount());
+        assertEquals(242_762, m.parameterCount());
         assertEquals("fc4.bias", m.parameters().get(7).name());
     }
 
