@@ -1,0 +1,521 @@
+package dev.fashion.kernels.vector;
+
+import dev.fashion.kernels.Kernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels. Loaded by name from {@code KernelProvider} only after it found the incubator
+ * module; the constructor throws {@link UnsupportedOperationException} (meaning "fall back to scalar")
+ * when the species is unusable.
+ *
+ * <p>Determinism: every matmul element is one chain of vector FMAs over k in increasing order, starting
+ * from 0 or from C, whatever tile or edge handles it (edges are zero-padded full tiles, never a separate
+ * scalar formula), so results do not depend on block boundaries or thread count. Element-wise kernels do
+ * the same IEEE operations, in the same order, in the vector body and the scalar tail. Row-wise softmax
+ * kernels put every row, tail rows included, through the same vector code.
+ */
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final int L = S.length();
+
+    /*
+     * Register tile: MR rows of C x NR = 2 vectors, in 16 named accumulators (C2 keeps them in registers
+     * only as locals of one flat method; an array of vectors was 25-40x slower). Per k step: 2 vector
+     * loads from the packed panel, 8 broadcasts, 16 FMAs. Chosen by measurement against 4x3 and 6x2 (see
+     * the commit log and report); 8x2 also divides the model's batch of 64 and matches the scheduler's
+     * 8-row / 32-column alignment.
+     */
+    private static final int MR = 8;
+    private static final int NR = 2 * L;
+    /** k block: one NR-wide panel strip of KC rows (32 KB at 16 lanes) stays in L1 across row tiles. */
+    private static final int KC = 256;
+    /** Column block: the packed panel (KC x NC floats, 1 MB) stays in L2. */
+    private static final int NC = 1024;
+
+    /** Per-thread buffers that only grow, so the steady state allocates nothing. */
+    private static final class Scratch {
+        float[] panel = new float[0];
+        float[] rows = new float[0];
+        float[] block = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] panel(int size) {
+            if (panel.length < size) panel = new float[size];
+            return panel;
+        }
+
+        float[] rows(int size) {
+            if (rows.length < size) rows = new float[size];
+            return rows;
+        }
+
+        float[] block(int size) {
+            if (block.length < size) block = new float[size];
+            return block;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    public VectorKernels() {
+        if (VectorShapes.PROBLEM != null) throw new UnsupportedOperationException(VectorShapes.PROBLEM);
+        if (L < 4) {
+            throw new UnsupportedOperationException("vector species " + S + " has only " + L
+                    + " float lanes; at least 4 are needed to beat the scalar kernels");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String describe() {
+        return "vector (Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+    }
+
+    // ---- matmul -----------------------------------------------------------------------------------
+    //
+    // All three forms run one driver, gemm(), on two abstract operands: X gives the broadcast rows r of
+    // the tile (read in place when its k axis is contiguous, else packed), Y gives the vector columns s
+    // (always packed into NR-wide, k-major panel strips). C(r, s) lives at c[r * ldcR + s * ldcS].
+
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n,
+                       int i0, int i1, int j0, int j1, boolean accumulate) {
+        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+    }
+
+    @Override
+    public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
+                             int i0, int i1, int j0, int j1, boolean accumulate) {
+        gemm(a, m, true, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+    }
+
+    @Override
+    public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
+                             int i0, int i1, int j0, int j1, boolean accumulate) {
+        // Both operands have k contiguous, so one must be transposed into panels: pick the side that
+        // costs less (tiles computed, about 8 cycles per tile and k step, plus one scalar copy per packed
+        // element). For Y = X·Wᵀ at batch 64 that packs X, not W, and the 10-wide output layer becomes
+        // 2 full 32-row strips instead of 8 tiles a third full; C is then written transposed.
+        int rows = i1 - i0, cols = j1 - j0;
+        long normal = 8L * ceilDiv(cols, NR) * ceilDiv(rows, MR) + cols;
+        long swapped = 8L * ceilDiv(rows, NR) * ceilDiv(cols, MR) + rows;
+        if (swapped < normal) {
+            gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, 1, n, accumulate);
+        } else {
+            gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, 1, accumulate);
+        }
+    }
+
+    /**
+     * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1).
+     * X(r, p) is x[r * xld + p], or x[p * xld + r] when xByK; Y(p, s) is y[p * yld + s], or
+     * y[s * yld + p] when yByS.
+     */
+    private static void gemm(float[] x, int xld, boolean xByK, int r0, int r1,
+                             float[] y, int yld, boolean yByS, int s0, int s1,
+                             int k, float[] c, int ldcR, int ldcS, boolean accumulate) {
+        if (r0 >= r1 || s0 >= s1) return;
+        if (k == 0) {
+            if (!accumulate) {
+                for (int r = r0; r < r1; r++) {
+                    for (int s = s0; s < s1; s++) c[r * ldcR + s * ldcS] = 0f;
+                }
+            }
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        for (int sb = s0; sb < s1; sb += NC) {
+            int se = Math.min(s1, sb + NC);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean load = accumulate || pc > 0;
+                float[] panel = scratch.panel(ceilDiv(se - sb, NR) * NR * kc);
+                if (yByS) packPanelTransposed(y, yld, sb, se, pc, kc, panel);
+                else packPanel(y, yld, sb, se, pc, kc, panel);
+                // Rows of X: offset of X(r, pc) is xBase + r * xStride, with p contiguous from there.
+                float[] xs = x;
+                int xBase = pc, xStride = xld;
+                if (xByK) {
+                    xs = scratch.rows((r1 - r0) * kc);
+                    packRows(x, xld, r0, r1, pc, kc, xs);
+                    xBase = -r0 * kc;
+                    xStride = kc;
+                }
+                for (int s = sb, po = 0; s < se; s += NR, po += NR * kc) {
+                    int cols = Math.min(NR, se - s);
+                    for (int r = r0; r < r1; r += MR) {
+                        int rows = Math.min(MR, r1 - r);
+                        // Edge rows repeat the last real row; their results are dropped.
+                        int o0 = xBase + r * xStride, last = rows - 1;
+                        int o1 = o0 + Math.min(1, last) * xStride, o2 = o0 + Math.min(2, last) * xStride;
+                        int o3 = o0 + Math.min(3, last) * xStride, o4 = o0 + Math.min(4, last) * xStride;
+                        int o5 = o0 + Math.min(5, last) * xStride, o6 = o0 + Math.min(6, last) * xStride;
+                        int o7 = o0 + last * xStride;
+                        int co = r * ldcR + s * ldcS;
+                        if (rows == MR && cols == NR && ldcS == 1) {
+                            tile(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldcR, load);
+                        } else {
+                            // Partial or transposed tile: compute a full tile in scratch, copy out.
+                            float[] t = scratch.tile;
+                            if (load) {
+                                for (int i = 0; i < rows; i++) {
+                                    for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldcR + j * ldcS];
+                                }
+                            }
+                            tile(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
+                            for (int i = 0; i < rows; i++) {
+                                for (int j = 0; j < cols; j++) c[co + i * ldcR + j * ldcS] = t[i * NR + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Panel strips of Y(p, s) = y[p * ld + s]: strip-major, then p, then NR columns (zero-padded). */
+    private static void packPanel(float[] y, int ld, int s0, int s1, int pc, int kc, float[] panel) {
+        int o = 0;
+        for (int s = s0; s < s1; s += NR) {
+            int cols = Math.min(NR, s1 - s);
+            for (int p = pc; p < pc + kc; p++, o += NR) {
+                int src = p * ld + s;
+                if (cols == NR) {
+                    FloatVector.fromArray(S, y, src).intoArray(panel, o);
+                    FloatVector.fromArray(S, y, src + L).intoArray(panel, o + L);
+                } else {
+                    for (int j = 0; j < cols; j++) panel[o + j] = y[src + j];
+                    for (int j = cols; j < NR; j++) panel[o + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** The same panel layout from Y(p, s) = y[s * ld + p]: a transpose, reading rows of y in order. */
+    private static void packPanelTransposed(float[] y, int ld, int s0, int s1, int pc, int kc, float[] panel) {
+        for (int s = s0, o = 0; s < s1; s += NR, o += NR * kc) {
+            int cols = Math.min(NR, s1 - s);
+            for (int j = 0; j < NR; j++) {
+                if (j < cols) {
+                    int src = (s + j) * ld + pc;
+                    for (int p = 0; p < kc; p++) panel[o + p * NR + j] = y[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++) panel[o + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Rows of X(r, p) = x[p * ld + r] copied so p is contiguous: rows[(r - r0) * kc + p]. */
+    private static void packRows(float[] x, int ld, int r0, int r1, int pc, int kc, float[] rows) {
+        int w = r1 - r0;
+        for (int p = 0; p < kc; p++) {
+            int src = (pc + p) * ld + r0;
+            for (int r = 0; r < w; r++) rows[r * kc + p] = x[src + r];
+        }
+    }
+
+    /**
+     * The micro-kernel: C[8 x NR] (+)= X rows o0..o7 (kc values each) times panel strip po. One flat
+     * method with named accumulators so C2 keeps all 16 in registers.
+     */
+    private static void tile(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, co + 6 * ldc);
+            c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, co + 7 * ldc);
+            c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
+        }
+        for (int p = 0; p < kc; p++) {
+            int q = po + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, x[o4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, x[o5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, x[o6 + p]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, x[o7 + p]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    // ---- bias ---------------------------------------------------------------------------------------
+
+    @Override
+    public void addBias(float[] c, float[] bias, int n, int i0, int i1) {
+        int bound = S.loopBound(n);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, j)).intoArray(c, ci + j);
+            }
+            for (; j < n; j++) c[ci + j] += bias[j];
+        }
+    }
+
+    @Override
+    public void biasGradient(float[] dy, float[] db, int m, int n, int j0, int j1, boolean accumulate) {
+        // Vectors run across columns, so each column is still summed over i in increasing order.
+        int j = j0;
+        for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
+            FloatVector sum = accumulate ? FloatVector.fromArray(S, db, j) : FloatVector.zero(S);
+            for (int i = 0; i < m; i++) sum = sum.add(FloatVector.fromArray(S, dy, i * n + j));
+            sum.intoArray(db, j);
+        }
+        for (; j < j1; j++) {
+            float sum = accumulate ? db[j] : 0f;
+            for (int i = 0; i < m; i++) sum += dy[i * n + j];
+            db[j] = sum;
+        }
+    }
+
+    // ---- activations --------------------------------------------------------------------------------
+
+    @Override
+    public void relu(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] = Math.max(x[i], 0f);
+    }
+
+    @Override
+    public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            VectorMask<Float> on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, i), on).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    // Rows of a softmax are short (10 classes), so the vectors run across L rows at once: the rows are
+    // transposed into a class-major block [n][L] in scratch, computed lane-wise, and copied back. Tail
+    // rows take the same path with zero-filled lanes, so every row gets the same bits wherever it is.
+
+    @Override
+    public void logSoftmax(float[] x, float[] y, int n, int i0, int i1) {
+        float[] t = SCRATCH.get().block(n * L);
+        for (int i = i0; i < i1; i += L) {
+            int rows = Math.min(L, i1 - i);
+            toBlock(x, n, i, rows, t, 0);
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                sum = sum.add(FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP));
+            }
+            FloatVector logSum = sum.lanewise(VectorOperators.LOG);
+            for (int j = 0; j < n; j++) {
+                FloatVector.fromArray(S, t, j * L).sub(max).sub(logSum).intoArray(t, j * L);
+            }
+            fromBlock(t, 0, y, n, i, rows);
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
+        float[] t = SCRATCH.get().block(2 * n * L);
+        int d = n * L;
+        for (int i = i0; i < i1; i += L) {
+            int rows = Math.min(L, i1 - i);
+            toBlock(y, n, i, rows, t, 0);
+            toBlock(dy, n, i, rows, t, d);
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) sum = sum.add(FloatVector.fromArray(S, t, d + j * L));
+            for (int j = 0; j < n; j++) {
+                FloatVector e = FloatVector.fromArray(S, t, j * L).lanewise(VectorOperators.EXP);
+                FloatVector.fromArray(S, t, d + j * L).sub(e.mul(sum)).intoArray(t, j * L);
+            }
+            fromBlock(t, 0, dx, n, i, rows);
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, float[] y, int n, int i0, int i1) {
+        float[] t = SCRATCH.get().block(n * L);
+        for (int i = i0; i < i1; i += L) {
+            int rows = Math.min(L, i1 - i);
+            toBlock(x, n, i, rows, t, 0);
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                FloatVector e = FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(t, j * L);
+                sum = sum.add(e);
+            }
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+            for (int j = 0; j < n; j++) FloatVector.fromArray(S, t, j * L).mul(inv).intoArray(t, j * L);
+            fromBlock(t, 0, y, n, i, rows);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
+        float[] t = SCRATCH.get().block(2 * n * L);
+        int d = n * L;
+        for (int i = i0; i < i1; i += L) {
+            int rows = Math.min(L, i1 - i);
+            toBlock(y, n, i, rows, t, 0);
+            toBlock(dy, n, i, rows, t, d);
+            FloatVector dot = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                dot = dot.add(FloatVector.fromArray(S, t, d + j * L).mul(FloatVector.fromArray(S, t, j * L)));
+            }
+            for (int j = 0; j < n; j++) {
+                FloatVector yj = FloatVector.fromArray(S, t, j * L);
+                yj.mul(FloatVector.fromArray(S, t, d + j * L).sub(dot)).intoArray(t, j * L);
+            }
+            fromBlock(t, 0, dx, n, i, rows);
+        }
+    }
+
+    /** t[to + j * L + l] = src[(i + l) * n + j] for l < rows; lanes past rows are zero. */
+    private static void toBlock(float[] src, int n, int i, int rows, float[] t, int to) {
+        for (int l = 0; l < rows; l++) {
+            int r = (i + l) * n;
+            for (int j = 0; j < n; j++) t[to + j * L + l] = src[r + j];
+        }
+        for (int l = rows; l < L; l++) {
+            for (int j = 0; j < n; j++) t[to + j * L + l] = 0f;
+        }
+    }
+
+    /** dst[(i + l) * n + j] = t[from + j * L + l] for l < rows. */
+    private static void fromBlock(float[] t, int from, float[] dst, int n, int i, int rows) {
+        for (int l = 0; l < rows; l++) {
+            int r = (i + l) * n;
+            for (int j = 0; j < n; j++) dst[r + j] = t[from + j * L + l];
+        }
+    }
+
+    // ---- optimizer updates --------------------------------------------------------------------------
+    // Vector body and scalar tail spell out the same operations in the same order (no FMA contraction),
+    // so an element's result does not depend on which of them handles it.
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                     float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float stepSize = lr / bc1;
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector pv = FloatVector.fromArray(S, p, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i).add(pv.mul(weightDecay));
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(oneMinusBeta1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
+            pv.sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i] + p[i] * weightDecay;
+            float mi = m[i] * beta1 + gi * oneMinusBeta1;
+            float vi = v[i] * beta2 + gi * oneMinusBeta2 * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= mi * stepSize / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
+    public void sgd(float[] p, float[] g, float[] buf, int from, int to,
+                    float lr, float momentum, float weightDecay, boolean nesterov) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        if (momentum == 0f) {
+            for (; i < bound; i += L) {
+                FloatVector pv = FloatVector.fromArray(S, p, i);
+                FloatVector gi = FloatVector.fromArray(S, g, i).add(pv.mul(weightDecay));
+                pv.sub(gi.mul(lr)).intoArray(p, i);
+            }
+            for (; i < to; i++) p[i] -= (g[i] + p[i] * weightDecay) * lr;
+            return;
+        }
+        for (; i < bound; i += L) {
+            FloatVector pv = FloatVector.fromArray(S, p, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i).add(pv.mul(weightDecay));
+            FloatVector b = FloatVector.fromArray(S, buf, i).mul(momentum).add(gi);
+            b.intoArray(buf, i);
+            FloatVector step = nesterov ? gi.add(b.mul(momentum)) : b;
+            pv.sub(step.mul(lr)).intoArray(p, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i] + p[i] * weightDecay;
+            float b = buf[i] * momentum + gi;
+            buf[i] = b;
+            float step = nesterov ? gi + b * momentum : b;
+            p[i] -= step * lr;
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package dev.fashion.kernels;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The vector kernels against the scalar baseline and a double-precision oracle, on awkward shapes.
+ * Only the default surefire execution (with the incubator module) runs this class.
+ *
+ * <p>Narrow vector paths: run it once with a smaller species, e.g.
+ * {@code ./mvnw -B test -Dfashion.vector.bits=128 -Dtest=VectorKernelsTest} (Maven passes -D user
+ * properties to the forked test JVM).
+ */
+class VectorKernelsTest {
+
+    private static final Kernels SCALAR = new ScalarKernels();
+    private static Kernels vector;
+
+    @BeforeAll
+    static void load() {
+        vector = KernelProvider.choose("vector").kernels();
+    }
+
+    enum Form { AB, AT_B, A_BT }
+
+    private static final int[] AWKWARD = {1, 3, 15, 16, 17, 31, 33};
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> list = new ArrayList<>();
+        for (int m : AWKWARD) {
+            for (int k : AWKWARD) {
+                for (int n : AWKWARD) list.add(Arguments.of(m, k, n));
+            }
+        }
+        int[][] more = {
+                {785, 3, 17}, {17, 785, 33}, {3, 17, 785}, {1, 785, 1}, {1, 785, 256}, {33, 31, 785},
+                {64, 784, 256}, {64, 256, 128}, {64, 128, 64}, {64, 64, 10}, {256, 64, 784}, {10, 64, 64},
+                // around the tile (8 rows x 2 vectors of 4..16 lanes), k block (256) and n block (1024)
+                {7, 9, 23}, {9, 7, 25}, {63, 47, 49}, {65, 48, 65}, {24, 255, 31}, {8, 257, 32},
+                {16, 513, 33}, {9, 5, 1023}, {2, 3, 1025}, {2, 0, 5},
+        };
+        for (int[] s : more) list.add(Arguments.of(s[0], s[1], s[2]));
+        return list.stream();
+    }
+
+    static Stream<Arguments> formsAndModelShapes() {
+        List<Arguments> list = new ArrayList<>();
+        int[][] model = {{64, 784, 256}, {64, 256, 128}, {64, 128, 64}, {64, 64, 10}, {37, 45, 29}, {1, 33, 17}};
+        for (Form f : Form.values()) {
+            for (int[] s : model) list.add(Arguments.of(f, s[0], s[1], s[2]));
+        }
+        return list.stream();
+    }
+
+    // ---- matmul -----------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("shapes")
+    void matmulMatchesOracleAndScalar(int m, int k, int n) {
+        Random rnd = new Random(31L * m + 7L * k + n);
+        for (Form form : Form.values()) {
+            float[] a = random(m * k, rnd), b = random(k * n, rnd);
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] c0 = acc ? random(m * n, rnd) : nan(m * n); // NaN: every element must be written
+                float[] cv = c0.clone(), cs = acc ? c0.clone() : new float[m * n];
+                run(vector, form, a, b, cv, m, k, n, 0, m, 0, n, acc);
+                run(SCALAR, form, a, b, cs, m, k, n, 0, m, 0, n, acc);
+                double[][] exact = oracle(form, a, b, acc ? c0 : null, m, k, n);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        // fma chain error bound: about k rounding errors of the running sum's magnitude
+                        double tol = (k + 2) * 0x1p-23 * exact[1][i * n + j] + 1e-30;
+                        double e = exact[0][i * n + j];
+                        int ij = i * n + j;
+                        if (!(Math.abs(cv[ij] - e) <= tol) || !(Math.abs(cs[ij] - e) <= tol)) {
+                            fail(form + " acc=" + acc + " at (" + i + "," + j + "): vector " + cv[ij]
+                                    + " scalar " + cs[ij] + " exact " + e + " tol " + tol);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The determinism contract: any split of C into blocks gives the same bits as one call. */
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("formsAndModelShapes")
+    void blocksGiveBitIdenticalResults(Form form, int m, int k, int n) {
+        Random rnd = new Random(m * 1000L + n);
+        float[] a = random(m * k, rnd), b = random(k * n, rnd), c0 = random(m * n, rnd);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] whole = c0.clone();
+            run(vector, form, a, b, whole, m, k, n, 0, m, 0, n, acc);
+            for (int trial = 0; trial < 4; trial++) {
+                float[] blocked = c0.clone();
+                int[] rows = cuts(m, rnd), cols = cuts(n, rnd);
+                for (int r = 0; r + 1 < rows.length; r++) {
+                    for (int s = 0; s + 1 < cols.length; s++) {
+                        run(vector, form, a, b, blocked, m, k, n, rows[r], rows[r + 1], cols[s], cols[s + 1], acc);
+                    }
+                }
+                assertBitsEqual(whole, blocked, form + " acc=" + acc + " rows " + Arrays.toString(rows)
+                        + " cols " + Arrays.toString(cols));
+            }
+        }
+    }
+
+    /** A block call writes only its own block. */
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void blockCallLeavesTheRestOfCAlone(Form form) {
+        int m = 37, k = 20, n = 45;
+        Random rnd = new Random(5);
+        float[] a = random(m * k, rnd), b = random(k * n, rnd), c = nan(m * n);
+        run(vector, form, a, b, c, m, k, n, 5, 22, 3, 40, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                boolean inside = i >= 5 && i < 22 && j >= 3 && j < 40;
+                assertEquals(inside, !Float.isNaN(c[i * n + j]), "(" + i + "," + j + ")");
+            }
+        }
+    }
+
+    // ---- bias ---------------------------------------------------------------------------------------
+
+    @Test
+    void biasAddAndGradientMatchScalarExactly() {
+        Random rnd = new Random(2);
+        for (int m : new int[] {1, 3, 64, 65}) {
+            for (int n : new int[] {1, 7, 10, 16, 17, 33, 256}) {
+                float[] bias = random(n, rnd), c = random(m * n, rnd), cs = c.clone();
+                vector.addBias(c, bias, n, 0, m);
+                SCALAR.addBias(cs, bias, n, 0, m);
+                assertBitsEqual(cs, c, "addBias " + m + "x" + n);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] db = random(n, rnd), dbs = db.clone(), dbBlocks = db.clone();
+                    vector.biasGradient(c, db, m, n, 0, n, acc);
+                    SCALAR.biasGradient(c, dbs, m, n, 0, n, acc);
+                    assertBitsEqual(dbs, db, "biasGradient " + m + "x" + n);
+                    for (int j = 0; j < n; j += 3) vector.biasGradient(c, dbBlocks, m, n, j, Math.min(n, j + 3), acc);
+                    assertBitsEqual(db, dbBlocks, "biasGradient in blocks " + m + "x" + n);
+                }
+            }
+        }
+    }
+
+    // ---- element-wise -------------------------------------------------------------------------------
+
+    @Test
+    void reluMatchesScalarIncludingSignedZeroAndNaN() {
+        for (int size : new int[] {1, 15, 16, 17, 1000, 1031}) {
+            float[] x = random(size, new Random(size));
+            x[0] = -0f;
+            if (size > 5) {
+                x[3] = Float.NaN;
+                x[4] = Float.NEGATIVE_INFINITY;
+                x[5] = Float.MIN_VALUE;
+            }
+            float[] yv = new float[size], ys = new float[size];
+            vector.relu(x, yv, 0, size);
+            SCALAR.relu(x, ys, 0, size);
+            assertBitsEqual(ys, yv, "relu " + size);
+            float[] inPlace = x.clone();
+            vector.relu(inPlace, inPlace, 0, size);
+            assertBitsEqual(ys, inPlace, "relu in place " + size);
+            assertBodyEqualsTail(size, (from, to, out) -> vector.relu(x, out, from, to));
+        }
+    }
+
+    @Test
+    void reluBackwardMatchesScalar() {
+        for (int size : new int[] {1, 15, 16, 17, 1000, 1031}) {
+            Random rnd = new Random(size);
+            float[] y = random(size, rnd), dy = random(size, rnd);
+            for (int i = 0; i < size; i += 3) y[i] = Math.max(y[i], 0f);
+            y[0] = -0f;
+            float[] dxv = new float[size], dxs = new float[size];
+            vector.reluBackward(y, dy, dxv, 0, size);
+            SCALAR.reluBackward(y, dy, dxs, 0, size);
+            assertBitsEqual(dxs, dxv, "reluBackward " + size);
+            float[] alias = dy.clone();
+            vector.reluBackward(y, alias, alias, 0, size);
+            assertBitsEqual(dxs, alias, "reluBackward aliased " + size);
+            assertBodyEqualsTail(size, (from, to, out) -> vector.reluBackward(y, dy, out, from, to));
+        }
+    }
+
+    @Test
+    void adamMatchesScalarAndBodyEqualsTail() {
+        for (int size : new int[] {1, 17, 1000, 1031}) {
+            for (float wd : new float[] {0f, 1e-2f}) {
+                Random rnd = new Random(size);
+                float[] p = random(size, rnd), g = random(size, rnd), m = random(size, rnd);
+                float[] v = random(size, rnd);
+                for (int i = 0; i < size; i++) v[i] = Math.abs(v[i]);
+                float[][] vs = {p.clone(), m.clone(), v.clone()}, ss = {p.clone(), m.clone(), v.clone()};
+                float[][] one = {p.clone(), m.clone(), v.clone()};
+                for (int step = 1; step <= 3; step++) {
+                    float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
+                    vector.adam(vs[0], g, vs[1], vs[2], 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, bc1, bc2);
+                    SCALAR.adam(ss[0], g, ss[1], ss[2], 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, bc1, bc2);
+                    for (int i = 0; i < size; i++) { // one element per call: every element takes the tail
+                        vector.adam(one[0], g, one[1], one[2], i, i + 1, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, bc1, bc2);
+                    }
+                }
+                for (int t = 0; t < 3; t++) {
+                    assertClose(ss[t], vs[t], 1e-6, "adam " + size);
+                    assertBitsEqual(vs[t], one[t], "adam vector body vs scalar tail " + size);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sgdMatchesScalarAndBodyEqualsTail() {
+        for (int size : new int[] {1, 17, 1000, 1031}) {
+            for (float momentum : new float[] {0f, 0.9f}) {
+                for (boolean nesterov : new boolean[] {false, true}) {
+                    Random rnd = new Random(size);
+                    float[] p = random(size, rnd), g = random(size, rnd), buf = random(size, rnd);
+                    float[][] vs = {p.clone(), buf.clone()}, ss = {p.clone(), buf.clone()}, one = {p.clone(), buf.clone()};
+                    for (int step = 0; step < 3; step++) {
+                        vector.sgd(vs[0], g, vs[1], 0, size, 0.05f, momentum, 1e-3f, nesterov);
+                        SCALAR.sgd(ss[0], g, ss[1], 0, size, 0.05f, momentum, 1e-3f, nesterov);
+                        for (int i = 0; i < size; i++) vector.sgd(one[0], g, one[1], i, i + 1, 0.05f, momentum, 1e-3f, nesterov);
+                    }
+                    String what = "sgd " + size + " momentum " + momentum + " nesterov " + nesterov;
+                    for (int t = 0; t < 2; t++) {
+                        assertClose(ss[t], vs[t], 1e-6, what);
+                        assertBitsEqual(vs[t], one[t], what + " body vs tail");
+                    }
+                    if (momentum == 0f) assertBitsEqual(buf, vs[1], what + ": buffer untouched");
+                }
+            }
+        }
+    }
+
+    // ---- softmax family -----------------------------------------------------------------------------
+
+    enum Soft { LOG_SOFTMAX, SOFTMAX }
+
+    @ParameterizedTest
+    @EnumSource(Soft.class)
+    void softmaxForwardAndBackwardMatchOracle(Soft kind) {
+        for (int m : new int[] {1, 3, 16, 17, 64, 65}) {
+            for (int n : new int[] {1, 2, 10, 16, 17, 100}) {
+                Random rnd = new Random(m * 131L + n);
+                float[] x = random(m * n, rnd);
+                for (int i = 0; i < x.length; i++) x[i] *= 8f;
+                if (m > 2) { // a row of +-100 and an all-equal row
+                    for (int j = 0; j < n; j++) x[n + j] = j % 2 == 0 ? 100f : -100f;
+                    Arrays.fill(x, 2 * n, 3 * n, 42f);
+                }
+                float[] y = new float[m * n];
+                forward(vector, kind, x, y, n, 0, m);
+                float[] dy = random(m * n, rnd), dx = new float[m * n];
+                backward(vector, kind, y, dy, dx, n, 0, m);
+                for (int i = 0; i < m; i++) {
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int j = 0; j < n; j++) max = Math.max(max, x[i * n + j]);
+                    for (int j = 0; j < n; j++) sum += Math.exp(x[i * n + j] - max);
+                    double dot = 0, dySum = 0;
+                    double[] p = new double[n];
+                    for (int j = 0; j < n; j++) {
+                        p[j] = Math.exp(x[i * n + j] - max) / sum;
+                        dot += dy[i * n + j] * p[j];
+                        dySum += dy[i * n + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        int ij = i * n + j;
+                        double want = kind == Soft.SOFTMAX ? p[j] : x[ij] - max - Math.log(sum);
+                        double wantDx = kind == Soft.SOFTMAX ? p[j] * (dy[ij] - dot) : dy[ij] - p[j] * dySum;
+                        String at = kind + " " + m + "x" + n + " (" + i + "," + j + ")";
+                        assertTrue(Float.isFinite(y[ij]) && Float.isFinite(dx[ij]), at + ": not finite");
+                        assertTrue(Math.abs(y[ij] - want) <= 1e-5 * (1 + Math.abs(want)), at + ": " + y[ij] + " vs " + want);
+                        assertTrue(Math.abs(dx[ij] - wantDx) <= 1e-5 * (1 + n), at + ": dx " + dx[ij] + " vs " + wantDx);
+                    }
+                }
+                // Each row gets the same bits whether it is computed alone (a tail) or in a full group.
+                float[] yRows = new float[m * n], dxRows = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    forward(vector, kind, x, yRows, n, i, i + 1);
+                    backward(vector, kind, y, dy, dxRows, n, i, i + 1);
+                }
+                assertBitsEqual(y, yRows, kind + " rows one by one");
+                assertBitsEqual(dx, dxRows, kind + " backward rows one by one");
+            }
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private static void forward(Kernels k, Soft kind, float[] x, float[] y, int n, int i0, int i1) {
+        if (kind == Soft.SOFTMAX) k.softmax(x, y, n, i0, i1);
+        else k.logSoftmax(x, y, n, i0, i1);
+    }
+
+    private static void backward(Kernels k, Soft kind, float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
+        if (kind == Soft.SOFTMAX) k.softmaxBackward(y, dy, dx, n, i0, i1);
+        else k.logSoftmaxBackward(y, dy, dx, n, i0, i1);
+    }
+
+    private static void run(Kernels k, Form form, float[] a, float[] b, float[] c, int m, int kk, int n,
+                            int i0, int i1, int j0, int j1, boolean acc) {
+        switch (form) {
+            case AB -> k.matmul(a, b, c, m, kk, n, i0, i1, j0, j1, acc);
+            case AT_B -> k.matmulTransA(a, b, c, m, kk, n, i0, i1, j0, j1, acc);
+            case A_BT -> k.matmulTransB(a, b, c, m, kk, n, i0, i1, j0, j1, acc);
+        }
+    }
+
+    /** {exact C, sum of |terms| per element} in double precision. */
+    private static double[][] oracle(Form form, float[] a, float[] b, float[] c0, int m, int k, int n) {
+        double[] c = new double[m * n], mag = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = c0 == null ? 0 : c0[i * n + j], abs = Math.abs(s);
+                for (int p = 0; p < k; p++) {
+                    double av = form == Form.AT_B ? a[p * m + i] : a[i * k + p];
+                    double bv = form == Form.A_BT ? b[j * k + p] : b[p * n + j];
+                    s += av * bv;
+                    abs += Math.abs(av * bv);
+                }
+                c[i * n + j] = s;
+                mag[i * n + j] = abs;
+            }
+        }
+        return new double[][] {c, mag};
+    }
+
+    /** Random cut points 0 = c0 < c1 < ... < total, some of them off any tile boundary. */
+    private static int[] cuts(int total, Random rnd) {
+        List<Integer> cuts = new ArrayList<>(List.of(0));
+        int at = 0;
+        while (at < total) {
+            at = Math.min(total, at + 1 + rnd.nextInt(Math.max(1, total / 2)));
+            cuts.add(at);
+        }
+        return cuts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @FunctionalInterface
+    private interface RangeOp {
+        void run(int from, int to, float[] out);
+    }
+
+    /** Whole-range call (vector body) vs one element per call (scalar tail): same bits. */
+    private static void assertBodyEqualsTail(int size, RangeOp op) {
+        float[] body = new float[size], tail = new float[size];
+        op.run(0, size, body);
+        for (int i = 0; i < size; i++) op.run(i, i + 1, tail);
+        assertBitsEqual(body, tail, "vector body vs scalar tail, size " + size);
+    }
+
+    private static float[] random(int size, Random rnd) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) a[i] = (float) rnd.nextGaussian();
+        return a;
+    }
+
+    private static float[] nan(int size) {
+        float[] a = new float[size];
+        Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    private static void assertBitsEqual(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                fail(what + ": element " + i + " is " + got[i] + ", expected bit-identical " + want[i]);
+            }
+        }
+    }
+
+    private static void assertClose(float[] want, float[] got, double tol, String what) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            if (!(Math.abs(want[i] - got[i]) <= tol * (1 + Math.abs(want[i])))) {
+                fail(what + ": element " + i + " is " + got[i] + ", expected " + want[i]);
+            }
+        }
+    }
+}
