@@ -18,7 +18,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory to check (default: the bundled one).")
     Path data;
 
-    @Option(names = "--kernels", paramLabel = "K", defaultValue = "auto", description = "auto, vector or scalar.")
+    @Option(names = "--kernels", paramLabel = "K", defaultValue = "${sys:fashion.kernels:-auto}", description = "auto, vector or scalar.")
     String kernels;
 
     @Override

@@ -11,7 +11,7 @@ final class RuntimeOptions {
             description = "Worker threads (default: all ${sys:fashion.cores} cores). Results do not depend on it.")
     Integer threads;
 
-    @Option(names = "--kernels", paramLabel = "K", defaultValue = "auto",
+    @Option(names = "--kernels", paramLabel = "K", defaultValue = "${sys:fashion.kernels:-auto}",
             description = "auto (vector when the Vector API is present), vector or scalar. Default: ${DEFAULT-VALUE}.")
     String kernels;
 
