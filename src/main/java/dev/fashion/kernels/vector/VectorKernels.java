@@ -369,9 +369,9 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {
-                sum = sum.add(FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP));
+                sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max)));
             }
-            FloatVector logSum = sum.lanewise(VectorOperators.LOG);
+            FloatVector logSum = VectorMath.log(sum);
             for (int j = 0; j < n; j++) {
                 FloatVector.fromArray(S, t, j * L).sub(max).sub(logSum).intoArray(t, j * L);
             }
@@ -390,7 +390,7 @@ public final class VectorKernels implements Kernels {
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) sum = sum.add(FloatVector.fromArray(S, t, d + j * L));
             for (int j = 0; j < n; j++) {
-                FloatVector e = FloatVector.fromArray(S, t, j * L).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L));
                 FloatVector.fromArray(S, t, d + j * L).sub(e.mul(sum)).intoArray(t, j * L);
             }
             fromBlock(t, 0, dx, n, i, rows);
@@ -407,7 +407,7 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {
-                FloatVector e = FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max));
                 e.intoArray(t, j * L);
                 sum = sum.add(e);
             }
