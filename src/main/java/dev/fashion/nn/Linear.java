@@ -71,6 +71,16 @@ public final class Linear extends Layer {
     }
 
     @Override
+    public long forwardFlops(int n) {
+        return 2L * n * in * out + (bias == null ? 0 : (long) n * out);
+    }
+
+    @Override
+    public long backwardFlops(int n, boolean inputGradient) {
+        return 2L * n * in * out * (inputGradient ? 2 : 1) + (bias == null ? 0 : (long) n * out);
+    }
+
+    @Override
     public void forward(Context ctx, float[] x, float[] y, float[] scratch, int n, boolean training) {
         ctx.kernels().matmulTransB(x, weight.data(), y, n, in, out, false);
         if (bias != null) ctx.kernels().addBias(y, bias.data(), n, out);

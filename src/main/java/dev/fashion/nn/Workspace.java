@@ -90,6 +90,11 @@ public final class Workspace {
         }
     }
 
+    /** Whether backward computes layer i's input gradient (not for layers before the first parameter). */
+    public boolean needsInputGradient(int layer) {
+        return layer > firstTrainable;
+    }
+
     private void checkBatch(int n) {
         if (n < 1 || n > capacity) throw new IllegalArgumentException("batch of " + n + " for a workspace of " + capacity);
     }
