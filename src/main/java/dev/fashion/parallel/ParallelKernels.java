@@ -17,16 +17,19 @@ public final class ParallelKernels {
     static final long MATMUL_GRAIN_FLOPS = 1L << 22;
     /** Element-wise work below which a fork does not pay. */
     static final int ELEMENT_GRAIN = 1 << 16;
-    /** Column blocks are multiples of two 16-lane vectors, rows of 8: whole register tiles. */
-    static final int COLUMN_ALIGN = 32;
+    /** Rows of C per part are multiples of 8; columns, of the kernels' tile width (32 when they have none). */
     static final int ROW_ALIGN = 8;
+    static final int DEFAULT_COLUMN_ALIGN = 32;
 
     private final Kernels kernels;
     private final Scheduler scheduler;
 
+    private final int columnAlign;
+
     public ParallelKernels(Kernels kernels, Scheduler scheduler) {
         this.kernels = kernels;
         this.scheduler = scheduler;
+        this.columnAlign = kernels.columnTile() > 1 ? kernels.columnTile() : DEFAULT_COLUMN_ALIGN;
     }
 
     public Kernels kernels() {
@@ -38,7 +41,7 @@ public final class ParallelKernels {
     }
 
     /** What a split call computes; one per instance, reused by every call. */
-    private enum Op { MATMUL, MATMUL_TA, MATMUL_TB, ADD_BIAS, BIAS_GRAD, RELU, RELU_BACK, LOG_SOFTMAX, LOG_SOFTMAX_BACK,
+    private enum Op { MATMUL, MATMUL_TA, MATMUL_TB, LINEAR, MATMUL_MASK, ADD_BIAS, BIAS_GRAD, RELU, RELU_BACK, LOG_SOFTMAX, LOG_SOFTMAX_BACK,
         SOFTMAX, SOFTMAX_BACK, ADAM, SGD }
 
     /** C[m,n] = A[m,k]·B[k,n] (or +=). */
@@ -46,7 +49,7 @@ public final class ParallelKernels {
         check(a, (long) m * k, "A");
         check(b, (long) k * n, "B");
         check(c, (long) m * n, "C");
-        gemm(Op.MATMUL, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL, a, b, c, null, m, k, n, accumulate);
     }
 
     /** C[m,n] = A[k,m]ᵀ·B[k,n] (or +=). */
@@ -54,7 +57,7 @@ public final class ParallelKernels {
         check(a, (long) k * m, "A");
         check(b, (long) k * n, "B");
         check(c, (long) m * n, "C");
-        gemm(Op.MATMUL_TA, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL_TA, a, b, c, null, m, k, n, accumulate);
     }
 
     /** C[m,n] = A[m,k]·B[n,k]ᵀ (or +=). */
@@ -62,17 +65,35 @@ public final class ParallelKernels {
         check(a, (long) m * k, "A");
         check(b, (long) n * k, "B");
         check(c, (long) m * n, "C");
-        gemm(Op.MATMUL_TB, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL_TB, a, b, c, null, m, k, n, accumulate);
     }
 
-    private void gemm(Op op, float[] a, float[] b, float[] c, int m, int k, int n, boolean acc) {
-        Job j = job.set(op, a, b, c, null, m, k, n, acc);
+    /** Y[m,n] = X[m,k]·W[n,k]ᵀ + bias, then ReLU when asked: a linear layer's forward pass in one sweep. */
+    public void linearForward(float[] x, float[] w, float[] bias, float[] y, int m, int k, int n, boolean relu) {
+        check(x, (long) m * k, "X");
+        check(w, (long) n * k, "W");
+        check(y, (long) m * n, "Y");
+        if (bias != null) check(bias, n, "bias");
+        gemm(Op.LINEAR, x, w, y, bias, m, k, n, relu);
+    }
+
+    /** C[m,n] = A[m,k]·B[k,n] where mask[m,n] &gt; 0, else 0: the input gradient through a ReLU. */
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n) {
+        check(a, (long) m * k, "A");
+        check(b, (long) k * n, "B");
+        check(mask, (long) m * n, "mask");
+        check(c, (long) m * n, "C");
+        gemm(Op.MATMUL_MASK, a, b, c, mask, m, k, n, false);
+    }
+
+    private void gemm(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean acc) {
+        Job j = job.set(op, a, b, c, d, m, k, n, acc);
         int threads = scheduler.threads();
         if (threads == 1 || 2L * m * n * k < MATMUL_GRAIN_FLOPS) {
             j.block(0, m, 0, n);
-        } else if (n >= COLUMN_ALIGN * threads) {
+        } else if (n >= columnAlign * threads) {
             // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
-            j.split(Partition.parts(n, COLUMN_ALIGN, threads), COLUMN_ALIGN, true);
+            j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
         } else {
             j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
         }
@@ -92,7 +113,7 @@ public final class ParallelKernels {
         Job j = job.set(Op.BIAS_GRAD, dy, db, null, null, m, 0, n, accumulate);
         // Columns are independent sums over the batch: split columns, never the reduction.
         if ((long) m * n < ELEMENT_GRAIN) j.block(0, m, 0, n);
-        else j.split(Partition.parts(n, COLUMN_ALIGN, scheduler.threads()), COLUMN_ALIGN, true);
+        else j.split(Partition.parts(n, columnAlign, scheduler.threads()), columnAlign, true);
     }
 
     public void relu(float[] x, float[] y, int size) {
@@ -228,6 +249,8 @@ public final class ParallelKernels {
                 case MATMUL -> kernels.matmul(a, b, c, m, k, n, i0, i1, j0, j1, flag);
                 case MATMUL_TA -> kernels.matmulTransA(a, b, c, m, k, n, i0, i1, j0, j1, flag);
                 case MATMUL_TB -> kernels.matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                case LINEAR -> kernels.linearForward(a, b, d, c, m, k, n, i0, i1, j0, j1, flag);
+                case MATMUL_MASK -> kernels.matmulReluMask(a, b, d, c, m, k, n, i0, i1, j0, j1);
                 case ADD_BIAS -> kernels.addBias(a, b, n, i0, i1);
                 case BIAS_GRAD -> kernels.biasGradient(a, b, m, n, j0, j1, flag);
                 case RELU -> kernels.relu(a, b, j0, j1);

@@ -434,6 +434,50 @@ public final class VectorKernels implements Kernels {
 
     // ---- bias ---------------------------------------------------------------------------------------
 
+    // The fused forms start as the unfused passes over the block (same bits by construction); the
+    // epilogues are applied while the block is still in cache.
+
+    @Override
+    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                              int i0, int i1, int j0, int j1, boolean relu) {
+        matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int j = j0;
+            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, c, ci + j);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
+                if (relu) v = v.max(0f);
+                v.intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) {
+                float v = bias == null ? c[ci + j] : c[ci + j] + bias[j];
+                c[ci + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
+    @Override
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                               int i0, int i1, int j0, int j1) {
+        matmul(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int j = j0;
+            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(S, c, ci + j), on).intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
+        }
+    }
+
+    @Override
+    public int columnTile() {
+        return NR;
+    }
+
     @Override
     public void addBias(float[] c, float[] bias, int n, int i0, int i1) {
         int bound = S.loopBound(n);
