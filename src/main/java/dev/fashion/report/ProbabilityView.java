@@ -1,0 +1,91 @@
+package dev.fashion.report;
+
+import org.knowm.xchart.HorizontalBarChart;
+import org.knowm.xchart.HorizontalBarChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tutorial's view_classify picture: the image as the network saw it on the left, a horizontal bar
+ * chart of the class probabilities on the right, the true class (when known) marked in its own colour.
+ */
+public final class ProbabilityView {
+    static final int WIDTH = 960;
+    static final int HEIGHT = 420;
+    private static final int PIXEL = 10;
+    static final Color PREDICTED = new Color(0x3b75af);
+    static final Color TRUE = new Color(0x2ca02c);
+
+    private ProbabilityView() {
+    }
+
+    /**
+     * @param pixels     the {@code side x side} input, 0..255 light on dark
+     * @param trueLabel  the true class, or -1 when unknown (a user's photo)
+     * @param caption    where the image came from, drawn above it
+     */
+    public static void write(Path file, byte[] pixels, int side, float[] probabilities, List<String> classNames,
+                             int trueLabel, String caption) {
+        Png.write(render(pixels, side, probabilities, classNames, trueLabel, caption), file);
+    }
+
+    static BufferedImage render(byte[] pixels, int side, float[] probs, List<String> names, int trueLabel, String caption) {
+        BufferedImage img = Png.canvas(WIDTH, HEIGHT);
+        int left = 20 + side * PIXEL + 20;
+        Graphics2D g = Png.graphics(img);
+        g.setColor(Color.BLACK);
+        g.setFont(Png.TITLE);
+        int top = 56;
+        g.drawString(Texts.fit(g, caption, left - 30), 20, 30);
+        Png.drawPixels(g, pixels, side, 20, top, PIXEL);
+        int best = argmax(probs);
+        g.setFont(Png.TEXT);
+        int y = top + side * PIXEL + 24;
+        g.drawString(Texts.fit(g, String.format("predicted: %s (%.1f%%)", names.get(best), 100 * probs[best]), left - 30), 20, y);
+        if (trueLabel >= 0) {
+            g.setColor(trueLabel == best ? TRUE.darker() : Color.RED.darker());
+            g.drawString(Texts.fit(g, "true: " + names.get(trueLabel) + (trueLabel == best ? "" : "  (wrong)"), left - 30), 20, y + 20);
+        }
+        g.dispose();
+        Png.paint(chart(probs, names, trueLabel, WIDTH - left - 10, HEIGHT - 10), img, left, 5);
+        return img;
+    }
+
+    private static HorizontalBarChart chart(float[] probs, List<String> names, int trueLabel, int width, int height) {
+        HorizontalBarChart chart = new HorizontalBarChartBuilder().width(width).height(height)
+                .title("Class probability").xAxisTitle("probability").yAxisTitle("").build();
+        chart.getStyler().setLegendVisible(trueLabel >= 0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0);
+        chart.getStyler().setXAxisDecimalPattern("0.0");
+        chart.getStyler().setAxisTickLabelsFont(Png.TEXT);
+        chart.getStyler().setChartTitleFont(Png.TITLE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridHorizontalLinesVisible(false);
+        chart.getStyler().setSeriesColors(new Color[]{PREDICTED, TRUE});
+        // Top to bottom in class order: the chart draws the first category at the bottom.
+        List<String> categories = new ArrayList<>();
+        List<Double> others = new ArrayList<>();
+        List<Double> truth = new ArrayList<>();
+        for (int c = names.size() - 1; c >= 0; c--) {
+            categories.add(names.get(c));
+            others.add(c == trueLabel ? 0.0 : probs[c]);
+            truth.add(c == trueLabel ? (double) probs[c] : 0.0);
+        }
+        chart.addSeries("other classes", others, categories);
+        if (trueLabel >= 0) chart.addSeries("true class", truth, categories);
+        return chart;
+    }
+
+    static int argmax(float[] p) {
+        int best = 0;
+        for (int j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
+        return best;
+    }
+}
