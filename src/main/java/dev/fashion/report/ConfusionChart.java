@@ -5,6 +5,7 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class ConfusionChart {
                 .xAxisTitle("predicted class").yAxisTitle("true class").build();
         var s = chart.getStyler();
         s.setShowValue(true);
-        s.setValueFont(Png.TEXT);
+        s.setValueFont(Png.TEXT.deriveFont(Font.BOLD));
         s.setHeatMapValueDecimalPattern("0");
         s.setAxisTickLabelsFont(Png.TEXT);
         s.setAxisTitleFont(Png.TITLE);
@@ -34,7 +35,12 @@ public final class ConfusionChart {
         s.setChartBackgroundColor(Color.WHITE);
         s.setXAxisLabelRotation(35);
         s.setLegendVisible(true);
-        s.setRangeColors(new Color[]{new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b)});
+        // Light to mid blue: the counts are printed in black and must stay readable on the darkest cell.
+        s.setRangeColors(new Color[]{Color.WHITE, new Color(0xdeebf7), new Color(0x9ecae1), new Color(0x4292c6)});
+        // The default spacing would label only every other class.
+        s.setXAxisTickMarkSpacingHint(10);
+        s.setYAxisTickMarkSpacingHint(10);
+        s.setDecimalPattern("0");
         s.setMin(0);
         int k = report.classes();
         List<String> names = report.classNames();

@@ -2,7 +2,6 @@ package dev.fashion.report;
 
 import org.knowm.xchart.HorizontalBarChart;
 import org.knowm.xchart.HorizontalBarChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -10,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The tutorial's view_classify picture: the image as the network saw it on the left, a horizontal bar
@@ -20,7 +20,7 @@ public final class ProbabilityView {
     static final int HEIGHT = 420;
     private static final int PIXEL = 10;
     static final Color PREDICTED = new Color(0x3b75af);
-    static final Color TRUE = new Color(0x2ca02c);
+    static final Color RIGHT = new Color(0x1a7f1a);
 
     private ProbabilityView() {
     }
@@ -49,7 +49,7 @@ public final class ProbabilityView {
         int y = top + side * PIXEL + 24;
         g.drawString(Texts.fit(g, String.format("predicted: %s (%.1f%%)", names.get(best), 100 * probs[best]), left - 30), 20, y);
         if (trueLabel >= 0) {
-            g.setColor(trueLabel == best ? TRUE.darker() : Color.RED.darker());
+            g.setColor(trueLabel == best ? RIGHT : Color.RED.darker());
             g.drawString(Texts.fit(g, "true: " + names.get(trueLabel) + (trueLabel == best ? "" : "  (wrong)"), left - 30), 20, y + 20);
         }
         g.dispose();
@@ -60,26 +60,29 @@ public final class ProbabilityView {
     private static HorizontalBarChart chart(float[] probs, List<String> names, int trueLabel, int width, int height) {
         HorizontalBarChart chart = new HorizontalBarChartBuilder().width(width).height(height)
                 .title("Class probability").xAxisTitle("probability").yAxisTitle("").build();
-        chart.getStyler().setLegendVisible(trueLabel >= 0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0);
-        chart.getStyler().setXAxisDecimalPattern("0.0");
-        chart.getStyler().setAxisTickLabelsFont(Png.TEXT);
-        chart.getStyler().setChartTitleFont(Png.TITLE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridHorizontalLinesVisible(false);
-        chart.getStyler().setSeriesColors(new Color[]{PREDICTED, TRUE});
-        // Top to bottom in class order: the chart draws the first category at the bottom.
+        var s = chart.getStyler();
+        s.setLegendVisible(false);
+        s.setXAxisMin(0.0).setXAxisMax(1.0);
+        s.setXAxisDecimalPattern("0.0");
+        s.setAxisTickLabelsFont(Png.TEXT);
+        s.setAxisTitleFont(Png.TEXT);
+        s.setChartTitleFont(Png.TITLE);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotGridHorizontalLinesVisible(false);
+        // The default spacing would label only every other class.
+        s.setXAxisTickMarkSpacingHint(10);
+        s.setYAxisTickMarkSpacingHint(10);
+        s.setSeriesColors(new Color[]{PREDICTED});
+        // Top to bottom in class order: the chart draws the first category at the bottom. One series
+        // (XChart groups several side by side), so the true class is marked in its name; the value is
+        // there too, as bar labels of tiny bars overlap the axis.
         List<String> categories = new ArrayList<>();
-        List<Double> others = new ArrayList<>();
-        List<Double> truth = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
         for (int c = names.size() - 1; c >= 0; c--) {
-            categories.add(names.get(c));
-            others.add(c == trueLabel ? 0.0 : probs[c]);
-            truth.add(c == trueLabel ? (double) probs[c] : 0.0);
+            categories.add(String.format(Locale.ROOT, "%s%s %5.1f%%", names.get(c), c == trueLabel ? " (true)" : "", 100 * probs[c]));
+            values.add((double) probs[c]);
         }
-        chart.addSeries("other classes", others, categories);
-        if (trueLabel >= 0) chart.addSeries("true class", truth, categories);
+        chart.addSeries("probability", values, categories);
         return chart;
     }
 
