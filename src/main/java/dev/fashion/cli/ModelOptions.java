@@ -5,6 +5,7 @@ import dev.fashion.config.ConfigLoader;
 import dev.fashion.config.ModelFactory;
 import dev.fashion.config.RunConfig;
 import dev.fashion.data.FashionMnist;
+import dev.fashion.data.ImagePreprocessor;
 import dev.fashion.io.ModelWeights;
 import dev.fashion.nn.Model;
 import dev.fashion.parallel.ParallelKernels;
@@ -55,6 +56,11 @@ final class ModelOptions {
     /** The trained model, ready to predict with {@code cfg}'s normalisation. */
     Predictor predictor(RunConfig cfg, ParallelKernels kernels) {
         Model m = ModelFactory.build(cfg);
+        int side = ImagePreprocessor.SIZE;
+        if (m.inputShape().size() != side * side) {
+            throw new FashionException("model: pictures become " + side + "x" + side + " images, but the model takes "
+                    + m.inputShape().batched());
+        }
         loadWeights(m);
         return new Predictor(m, Normalization.of(cfg.getData()), kernels);
     }
