@@ -73,12 +73,12 @@ public final class ProbabilityView {
         s.setXAxisTickMarkSpacingHint(10);
         s.setYAxisTickMarkSpacingHint(10);
         s.setSeriesColors(new Color[]{PREDICTED});
-        // Top to bottom in class order: the chart draws the first category at the bottom. One series
+        // Top to bottom in class order: the chart draws the first category at the top. One series
         // (XChart groups several side by side), so the true class is marked in its name; the value is
         // there too, as bar labels of tiny bars overlap the axis.
         List<String> categories = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        for (int c = names.size() - 1; c >= 0; c--) {
+        for (int c = 0; c < names.size(); c++) {
             categories.add(String.format(Locale.ROOT, "%s%s %5.1f%%", names.get(c), c == trueLabel ? " (true)" : "", 100 * probs[c]));
             values.add((double) probs[c]);
         }

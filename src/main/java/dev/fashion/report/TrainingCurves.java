@@ -75,6 +75,8 @@ public final class TrainingCurves {
         s.setAxisTickLabelsFont(Png.TEXT);
         s.setLegendFont(Png.TEXT);
         s.setXAxisDecimalPattern("0");
+        // Whole images per second; three decimals are plenty for losses and percentages.
+        s.setYAxisDecimalPattern(test == null ? "#,##0" : "#,##0.###");
         s.setXAxisMin(1.0);
         int maxEpoch = 1;
         for (Run r : runs) maxEpoch = Math.max(maxEpoch, r.epochs().size());
