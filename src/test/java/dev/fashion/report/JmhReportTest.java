@@ -1,6 +1,7 @@
 package dev.fashion.report;
 
 import dev.fashion.FashionException;
+import dev.fashion.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +107,16 @@ class JmhReportTest {
                 assertThrows(FashionException.class, () -> JmhResults.read(noScore)).getMessage());
         assertTrue(assertThrows(FashionException.class, () -> JmhResults.read(dir.resolve("missing.json")))
                 .getMessage().contains("missing.json: no such file"));
+    }
+
+    @Test
+    void reportCommandWritesIntoOutOrFailsWithExitTwo(@TempDir Path dir) throws Exception {
+        Path a = write(dir, "a.json", result("MatmulBench.forward", MATMUL.formatted("scalar"), 100, "5", null),
+                result("MatmulBench.forward", MATMUL.formatted("vector"), 1500, "30", null));
+        assertEquals(0, Main.run("report", "jmh", a.toString(), "--out", dir.resolve("out").toString()));
+        assertTrue(Files.exists(dir.resolve("out").resolve(JmhReport.SPEEDUP_PNG)));
+        assertEquals(0, Main.run("report", "compare", a.toString(), a.toString()));
+        assertTrue(Files.exists(dir.resolve("a-vs-a").resolve(JmhCompare.MARKDOWN)));
+        assertEquals(2, Main.run("report", "jmh", dir.resolve("none.json").toString()));
     }
 }
