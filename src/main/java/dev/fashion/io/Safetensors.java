@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,8 +255,7 @@ public final class Safetensors {
 
         LinkedHashMap<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             if (f.getKey().equals(METADATA_KEY)) {
                 readMetadata(file, f.getValue(), metadata);
             } else {
@@ -280,8 +278,7 @@ public final class Safetensors {
         if (!node.isObject()) {
             throw new FashionException(file + ": " + METADATA_KEY + ": expected an object of strings");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : node.properties()) {
             if (!m.getValue().isTextual()) {
                 throw new FashionException(file + ": " + METADATA_KEY + "." + m.getKey() + ": expected a string, found "
                         + m.getValue().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));

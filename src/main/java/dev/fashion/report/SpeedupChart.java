@@ -1,8 +1,5 @@
 package dev.fashion.report;
 
-import dev.fashion.FashionException;
-import dev.fashion.io.AtomicFiles;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -10,7 +7,6 @@ import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,13 +87,6 @@ public final class SpeedupChart {
     }
 
     static void save(Chart<?, ?> chart, Path png) {
-        System.setProperty("java.awt.headless", "true");
-        byte[] bytes;
-        try {
-            bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new FashionException(png + ": cannot render the chart: " + e.getMessage(), e);
-        }
-        AtomicFiles.writeBytes(png, bytes);
+        Png.write(Png.render(chart), png);
     }
 }
