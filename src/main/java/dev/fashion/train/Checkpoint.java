@@ -179,7 +179,7 @@ public final class Checkpoint {
             try {
                 return Arrays.asList(JSON.readValue(string("history"), EpochMetrics[].class));
             } catch (JsonProcessingException e) {
-                throw new FashionException(file + ": __metadata__.history: " + e.getOriginalMessage().lines().findFirst().orElse("invalid"));
+                throw new FashionException(file + ": __metadata__.history: expected the list of epoch metrics (" + e.getClass().getSimpleName() + ")");
             }
         }
     }
