@@ -2,14 +2,22 @@ package dev.fashion.cli;
 
 import dev.fashion.FashionException;
 import dev.fashion.config.ConfigLoader;
+import dev.fashion.config.ModelFactory;
 import dev.fashion.config.RunConfig;
+import dev.fashion.data.FashionMnist;
+import dev.fashion.data.ImagePreprocessor;
 import dev.fashion.io.ModelWeights;
 import dev.fashion.nn.Model;
+import dev.fashion.parallel.ParallelKernels;
+import dev.fashion.train.Normalization;
+import dev.fashion.train.Predictor;
 import dev.fashion.train.RunDirectory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A trained model: a run directory (its config.yaml and model.safetensors) or a safetensors file
@@ -43,5 +51,25 @@ final class ModelOptions {
 
     void loadWeights(Model m) {
         ModelWeights.load(m, weightsFile());
+    }
+
+    /** The trained model, ready to predict with {@code cfg}'s normalisation. */
+    Predictor predictor(RunConfig cfg, ParallelKernels kernels) {
+        Model m = ModelFactory.build(cfg);
+        int side = ImagePreprocessor.SIZE;
+        if (m.inputShape().size() != side * side) {
+            throw new FashionException("model: pictures become " + side + "x" + side + " images, but the model takes "
+                    + m.inputShape().batched());
+        }
+        loadWeights(m);
+        return new Predictor(m, Normalization.of(cfg.getData()), kernels);
+    }
+
+    /** Fashion-MNIST's names for a 10-class model; "class N" for any other. */
+    static List<String> classNames(int classes) {
+        if (classes == FashionMnist.CLASS_NAMES.size()) return FashionMnist.CLASS_NAMES;
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) names.add("class " + c);
+        return names;
     }
 }

@@ -7,6 +7,7 @@ import dev.fashion.config.RunConfig;
 import dev.fashion.data.ImageDataset;
 import dev.fashion.io.ModelWeights;
 import dev.fashion.nn.Model;
+import dev.fashion.report.TrainingCurves;
 import dev.fashion.train.Checkpoint;
 import dev.fashion.train.EpochMetrics;
 import dev.fashion.train.RunDirectory;
@@ -26,7 +27,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model (by default the reference MLP on the bundled Fashion-MNIST) and write a run directory:",
-                "config.yaml, metrics.jsonl, summary.json and model.safetensors; checkpoint.safetensors lets Ctrl-C and crashes resume."})
+                "config.yaml, metrics.jsonl, summary.json, model.safetensors and curves.png;",
+                "checkpoint.safetensors lets an interrupted run continue with --resume.",
+                "On a terminal each epoch shows a live progress bar; otherwise one line per epoch."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON run config (default: the bundled configs/mlp.yaml).")
@@ -105,11 +108,17 @@ final class TrainCommand implements Callable<Integer> {
                     out.println("resuming from " + checkpoint.state().position() + " (step " + checkpoint.optimizerSteps() + ")");
                 }
             }
+            TrainingProgress progress = new TrainingProgress(out, TrainingProgress.mode(quiet), cfg.getTraining().getEpochs());
             TrainingListener listener = new TrainingListener() {
+                @Override
+                public void batch(int epoch, int done, int total, double meanLoss, long imagesSeen, double seconds) {
+                    progress.batch(epoch, done, total, meanLoss, imagesSeen, seconds);
+                }
+
                 @Override
                 public void epoch(EpochMetrics m, int total) {
                     run.appendMetrics(m);
-                    if (!quiet) out.println(m.line(total));
+                    progress.epoch(m, total);
                 }
             };
             List<EpochMetrics> history;
@@ -145,10 +154,20 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("test_images", sets.test().count());
             summary.put("data", sets.dir().toString());
             run.writeSummary(summary);
+            writeCurves(run.dir());
             out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s; %.1f s training, %,.0f images/s; results in %s%n",
                     100 * last.testAccuracy(), last.testLoss(), history.size(), history.size() == 1 ? "" : "s", seconds,
                     (double) sets.train().count() * history.size() / seconds, run.dir());
         }
         return 0;
+    }
+
+    /** The weights and metrics are safe by now: a plotting problem is a warning, not a failed run. */
+    private static void writeCurves(Path dir) {
+        try {
+            TrainingCurves.write(dir.resolve(PlotCommand.CURVES), List.of(TrainingCurves.Run.load(dir)));
+        } catch (RuntimeException e) {
+            System.err.println("warning: " + PlotCommand.CURVES + " not written: " + e.getMessage());
+        }
     }
 }

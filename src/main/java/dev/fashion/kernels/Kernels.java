@@ -39,6 +39,28 @@ public interface Kernels {
     void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                       int i0, int i1, int j0, int j1, boolean accumulate);
 
+    // ---- fused layer operations: one pass over C instead of two or three --------------------------------
+
+    /**
+     * Linear forward with its epilogue: C = A·Bᵀ, then + bias[j] (when bias is not null), then max(C, 0)
+     * (when relu), for the block. Must give the same bits as {@link #matmulTransB}, {@link #addBias} and
+     * {@link #relu} run one after another.
+     */
+    void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                       int i0, int i1, int j0, int j1, boolean relu);
+
+    /**
+     * The input gradient of a linear layer whose input is a ReLU output: C = A·B where mask &gt; 0, else 0
+     * (mask is [m, n] like C). Must give the same bits as {@link #matmul} then {@link #reluBackward}.
+     */
+    void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                        int i0, int i1, int j0, int j1);
+
+    /** Columns (of C) per register tile, so a scheduler can split on whole tiles; 1 for no preference. */
+    default int columnTile() {
+        return 1;
+    }
+
     // ---- bias ---------------------------------------------------------------------------------------
 
     /** c[i, j] += bias[j] for rows [i0, i1) of C [*, n]. */

@@ -67,6 +67,29 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                              int i0, int i1, int j0, int j1, boolean relu) {
+        matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            for (int j = j0; j < j1; j++) {
+                float v = bias == null ? c[ci + j] : c[ci + j] + bias[j];
+                c[ci + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
+    @Override
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                               int i0, int i1, int j0, int j1) {
+        matmul(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            for (int j = j0; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
+        }
+    }
+
+    @Override
     public void addBias(float[] c, float[] bias, int n, int i0, int i1) {
         for (int i = i0; i < i1; i++) {
             int ci = i * n;

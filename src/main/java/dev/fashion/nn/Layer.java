@@ -50,6 +50,16 @@ public abstract class Layer {
     public void initialize(Rng rng) {
     }
 
+    /** Floating-point operations of a forward pass over n samples (multiply-adds count two), for reports. */
+    public long forwardFlops(int n) {
+        return 0;
+    }
+
+    /** Floating-point operations of a backward pass over n samples, with or without the input gradient. */
+    public long backwardFlops(int n, boolean inputGradient) {
+        return 0;
+    }
+
     /** Per-sample floats of scratch this layer keeps between forward and backward (dropout's mask). */
     public int scratchPerSample() {
         return 0;

@@ -71,16 +71,40 @@ public final class Linear extends Layer {
     }
 
     @Override
+    public long forwardFlops(int n) {
+        return 2L * n * in * out + (bias == null ? 0 : (long) n * out);
+    }
+
+    @Override
+    public long backwardFlops(int n, boolean inputGradient) {
+        return 2L * n * in * out * (inputGradient ? 2 : 1) + (bias == null ? 0 : (long) n * out);
+    }
+
+    @Override
     public void forward(Context ctx, float[] x, float[] y, float[] scratch, int n, boolean training) {
-        ctx.kernels().matmulTransB(x, weight.data(), y, n, in, out, false);
-        if (bias != null) ctx.kernels().addBias(y, bias.data(), n, out);
+        forward(ctx, x, y, n, false);
+    }
+
+    /** y = x·Wᵀ + b, then ReLU when {@code relu}: the graph fuses a following ReLU into this pass. */
+    public void forward(Context ctx, float[] x, float[] y, int n, boolean relu) {
+        ctx.kernels().linearForward(x, weight.data(), bias == null ? null : bias.data(), y, n, in, out, relu);
     }
 
     @Override
     public void backward(Context ctx, float[] x, float[] y, float[] dy, float[] dx, float[] scratch, int n) {
+        backward(ctx, x, dy, dx, n, false);
+    }
+
+    /**
+     * Sets dW and db and, when dx is not null, the input gradient. With {@code reluInput} the input x is
+     * a ReLU's output and dx already carries that ReLU's gradient mask (x &gt; 0), in the same pass.
+     */
+    public void backward(Context ctx, float[] x, float[] dy, float[] dx, int n, boolean reluInput) {
         // dW [out, in] = dyᵀ [out, n] · x [n, in]; db = column sums of dy; dx [n, in] = dy [n, out] · W [out, in].
         ctx.kernels().matmulTransA(dy, x, weight.grad(), out, n, in, false);
         if (bias != null) ctx.kernels().biasGradient(dy, bias.grad(), n, out, false);
-        if (dx != null) ctx.kernels().matmul(dy, weight.data(), dx, n, out, in, false);
+        if (dx == null) return;
+        if (reluInput) ctx.kernels().matmulReluMask(dy, weight.data(), x, dx, n, out, in);
+        else ctx.kernels().matmul(dy, weight.data(), dx, n, out, in, false);
     }
 }

@@ -30,11 +30,22 @@ public enum Loss {
     }
 
     /**
-     * Adds each row's loss into {@code rowLoss[i]} (not summed here, so the caller's sum has one fixed
+     * Writes each row's loss into {@code rowLoss[i]} (not summed here, so the caller's sum has one fixed
      * order), writes d(mean loss)/d(output) into {@code grad} when it is not null, and returns how many
      * rows' largest output is the label.
      */
     public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad) {
+        return evaluate(output, labels, n, classes, rowLoss, grad, false);
+    }
+
+    /**
+     * As above; with {@code gradForLogits} the output is a log_softmax output and {@code grad} receives
+     * the gradient with respect to that layer's input instead, (exp(output) - onehot) / n for NLL, which
+     * spares the log_softmax backward pass.
+     */
+    public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad,
+                        boolean gradForLogits) {
+        if (gradForLogits && this != NLL) throw new IllegalStateException("logit gradients need log_softmax + nll");
         int correct = 0;
         float invN = 1f / n;
         for (int i = 0; i < n; i++) {
@@ -51,7 +62,10 @@ public enum Loss {
             if (best == label) correct++;
             if (this == NLL) {
                 rowLoss[i] = -output[r + label];
-                if (grad != null) {
+                if (grad != null && gradForLogits) {
+                    for (int j = 0; j < classes; j++) grad[r + j] = (float) Math.exp(output[r + j]) * invN;
+                    grad[r + label] -= invN;
+                } else if (grad != null) {
                     for (int j = 0; j < classes; j++) grad[r + j] = 0f;
                     grad[r + label] = -invN;
                 }

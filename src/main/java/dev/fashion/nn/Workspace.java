@@ -6,6 +6,12 @@ import java.util.List;
  * Every buffer one pass over a model needs, allocated once for up to {@code capacity} samples:
  * activations {@code act[i]} (input of layer i; the last is the model output), their gradients, and
  * each layer's scratch. A training step then allocates nothing.
+ *
+ * <p>The workspace also plans how the layers run. With fusion on (the default) it saves whole passes
+ * over memory: a ReLU after a linear layer is applied inside the linear layer's forward sweep (the two
+ * share one buffer), and its gradient mask inside the next linear layer's input-gradient sweep; a final
+ * log_softmax under the NLL loss takes its gradient from the loss directly (see {@link
+ * #lossGradientIsForLogits()}). Fused and unfused plans compute the same function.
  */
 public final class Workspace {
     private final Model model;
@@ -15,25 +21,65 @@ public final class Workspace {
     private final float[][] scratch;
     /** Index of the first layer that has parameters: no input gradient is needed before it. */
     private final int firstTrainable;
+    /** Layer i is a linear layer that applies the following ReLU itself. */
+    private final boolean[] reluFused;
+    /** Layer i is a ReLU whose forward was done by the layer before it. */
+    private final boolean[] forwardDone;
+    /** Layer i is a ReLU whose gradient mask the layer after it applies. */
+    private final boolean[] backwardDone;
+    /** Layer i is a linear layer whose input is a ReLU output whose mask it applies to dx. */
+    private final boolean[] masksInput;
+    private final boolean logitsGradient;
+    private LayerTimer profile;
 
     public Workspace(Model model, int capacity) {
+        this(model, capacity, true);
+    }
+
+    public Workspace(Model model, int capacity, boolean fuse) {
         this.model = model;
         this.capacity = capacity;
         List<Layer> layers = model.layers();
         int n = layers.size();
+        reluFused = new boolean[n];
+        forwardDone = new boolean[n];
+        backwardDone = new boolean[n];
+        masksInput = new boolean[n];
+        int first = n;
+        for (int i = 0; i < n; i++) {
+            if (first == n && !layers.get(i).parameters().isEmpty()) first = i;
+        }
+        firstTrainable = first;
+        if (fuse) {
+            for (int i = 0; i + 1 < n; i++) {
+                if (layers.get(i) instanceof Linear && layers.get(i + 1) instanceof Relu) {
+                    reluFused[i] = true;
+                    forwardDone[i + 1] = true;
+                    // The consumer of the ReLU output can apply its mask if it is a linear layer that computes dx.
+                    if (i + 2 < n && layers.get(i + 2) instanceof Linear && i + 2 > firstTrainable) {
+                        backwardDone[i + 1] = true;
+                        masksInput[i + 2] = true;
+                    }
+                }
+            }
+        }
+        logitsGradient = fuse && layers.get(n - 1) instanceof LogSoftmax && n - 1 > firstTrainable;
+
         act = new float[n + 1][];
         grad = new float[n + 1][];
         scratch = new float[n][];
         act[0] = new float[capacity * model.inputShape().size()];
-        int first = n;
         for (int i = 0; i < n; i++) {
             Layer layer = layers.get(i);
-            act[i + 1] = new float[capacity * layer.outputShape().size()];
+            // A fused ReLU writes nothing of its own: its output is its input buffer.
+            act[i + 1] = forwardDone[i] ? act[i] : new float[capacity * layer.outputShape().size()];
             scratch[i] = new float[capacity * layer.scratchPerSample()];
-            if (first == n && !layer.parameters().isEmpty()) first = i;
         }
-        firstTrainable = first;
-        for (int i = firstTrainable + 1; i <= n; i++) grad[i] = new float[act[i].length];
+        for (int i = n; i > firstTrainable; i--) {
+            // A ReLU whose mask the next layer applies passes its gradient through unchanged: share the buffer.
+            grad[i] = i < n && backwardDone[i] ? grad[i + 1] : new float[act[i].length];
+        }
+        if (logitsGradient) grad[n] = grad[n - 1];
     }
 
     public Model model() {
@@ -54,9 +100,17 @@ public final class Workspace {
         return act[act.length - 1];
     }
 
-    /** The gradient of the loss with respect to the output: the loss writes it before {@link #backward}. */
+    /** Where the loss writes its gradient before {@link #backward}. */
     public float[] outputGrad() {
         return grad[grad.length - 1];
+    }
+
+    /**
+     * True when the model ends in log_softmax and the loss must write its gradient with respect to the
+     * log_softmax input (the logits) rather than its output; for NLL that is (exp(output) - onehot) / n.
+     */
+    public boolean lossGradientIsForLogits() {
+        return logitsGradient;
     }
 
     /** Records each layer's forward and backward time into {@code profile} (null: stop recording). */
@@ -64,15 +118,16 @@ public final class Workspace {
         this.profile = profile;
     }
 
-    private LayerTimer profile;
-
     /** Runs every layer forward on the first n samples of {@link #input()}. */
     public float[] forward(Layer.Context ctx, int n, boolean training) {
         checkBatch(n);
         List<Layer> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
+            if (forwardDone[i]) continue;
             long t = profile == null ? 0 : System.nanoTime();
-            layers.get(i).forward(ctx, act[i], act[i + 1], scratch[i], n, training);
+            Layer layer = layers.get(i);
+            if (reluFused[i]) ((Linear) layer).forward(ctx, act[i], act[i + 1], n, true);
+            else layer.forward(ctx, act[i], act[i + 1], scratch[i], n, training);
             if (profile != null) profile.forward(i, System.nanoTime() - t);
         }
         return output();
@@ -82,12 +137,21 @@ public final class Workspace {
     public void backward(Layer.Context ctx, int n) {
         checkBatch(n);
         List<Layer> layers = model.layers();
-        for (int i = layers.size() - 1; i >= firstTrainable; i--) {
+        int last = layers.size() - 1;
+        for (int i = last; i >= firstTrainable; i--) {
+            if (backwardDone[i] || (i == last && logitsGradient)) continue;
             float[] dx = i > firstTrainable ? grad[i] : null;
             long t = profile == null ? 0 : System.nanoTime();
-            layers.get(i).backward(ctx, act[i], act[i + 1], grad[i + 1], dx, scratch[i], n);
+            Layer layer = layers.get(i);
+            if (layer instanceof Linear linear) linear.backward(ctx, act[i], grad[i + 1], dx, n, masksInput[i]);
+            else layer.backward(ctx, act[i], act[i + 1], grad[i + 1], dx, scratch[i], n);
             if (profile != null) profile.backward(i, System.nanoTime() - t);
         }
+    }
+
+    /** Whether backward computes layer i's input gradient (not for layers before the first parameter). */
+    public boolean needsInputGradient(int layer) {
+        return layer > firstTrainable;
     }
 
     private void checkBatch(int n) {

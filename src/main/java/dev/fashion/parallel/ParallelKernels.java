@@ -7,6 +7,9 @@ import dev.fashion.kernels.Kernels;
  * and splits it over the scheduler into blocks of output the kernels compute independently (columns
  * of C for matmul, rows for row-wise ops, element ranges otherwise). Work too small to pay for a fork
  * (about 100 µs) runs inline on the calling thread.
+ *
+ * <p>Nothing here allocates per call: work that is split is described in one reusable {@link Job}
+ * (the scheduler takes one call at a time) instead of a capturing lambda.
  */
 public final class ParallelKernels {
 
@@ -14,16 +17,19 @@ public final class ParallelKernels {
     static final long MATMUL_GRAIN_FLOPS = 1L << 22;
     /** Element-wise work below which a fork does not pay. */
     static final int ELEMENT_GRAIN = 1 << 16;
-    /** Column blocks are multiples of two 16-lane vectors, rows of 8: whole register tiles. */
-    static final int COLUMN_ALIGN = 32;
+    /** Rows of C per part are multiples of 8; columns, of the kernels' tile width (32 when they have none). */
     static final int ROW_ALIGN = 8;
+    static final int DEFAULT_COLUMN_ALIGN = 32;
 
     private final Kernels kernels;
     private final Scheduler scheduler;
 
+    private final int columnAlign;
+
     public ParallelKernels(Kernels kernels, Scheduler scheduler) {
         this.kernels = kernels;
         this.scheduler = scheduler;
+        this.columnAlign = kernels.columnTile() > 1 ? kernels.columnTile() : DEFAULT_COLUMN_ALIGN;
     }
 
     public Kernels kernels() {
@@ -34,14 +40,16 @@ public final class ParallelKernels {
         return scheduler;
     }
 
-    private enum Form { AB, AT_B, A_BT }
+    /** What a split call computes; one per instance, reused by every call. */
+    private enum Op { MATMUL, MATMUL_TA, MATMUL_TB, LINEAR, MATMUL_MASK, ADD_BIAS, BIAS_GRAD, RELU, RELU_BACK, LOG_SOFTMAX, LOG_SOFTMAX_BACK,
+        SOFTMAX, SOFTMAX_BACK, ADAM, SGD }
 
     /** C[m,n] = A[m,k]·B[k,n] (or +=). */
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
         check(a, (long) m * k, "A");
         check(b, (long) k * n, "B");
         check(c, (long) m * n, "C");
-        gemm(Form.AB, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL, a, b, c, null, m, k, n, accumulate);
     }
 
     /** C[m,n] = A[k,m]ᵀ·B[k,n] (or +=). */
@@ -49,7 +57,7 @@ public final class ParallelKernels {
         check(a, (long) k * m, "A");
         check(b, (long) k * n, "B");
         check(c, (long) m * n, "C");
-        gemm(Form.AT_B, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL_TA, a, b, c, null, m, k, n, accumulate);
     }
 
     /** C[m,n] = A[m,k]·B[n,k]ᵀ (or +=). */
@@ -57,34 +65,37 @@ public final class ParallelKernels {
         check(a, (long) m * k, "A");
         check(b, (long) n * k, "B");
         check(c, (long) m * n, "C");
-        gemm(Form.A_BT, a, b, c, m, k, n, accumulate);
+        gemm(Op.MATMUL_TB, a, b, c, null, m, k, n, accumulate);
     }
 
-    private void gemm(Form form, float[] a, float[] b, float[] c, int m, int k, int n, boolean acc) {
+    /** Y[m,n] = X[m,k]·W[n,k]ᵀ + bias, then ReLU when asked: a linear layer's forward pass in one sweep. */
+    public void linearForward(float[] x, float[] w, float[] bias, float[] y, int m, int k, int n, boolean relu) {
+        check(x, (long) m * k, "X");
+        check(w, (long) n * k, "W");
+        check(y, (long) m * n, "Y");
+        if (bias != null) check(bias, n, "bias");
+        gemm(Op.LINEAR, x, w, y, bias, m, k, n, relu);
+    }
+
+    /** C[m,n] = A[m,k]·B[k,n] where mask[m,n] &gt; 0, else 0: the input gradient through a ReLU. */
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n) {
+        check(a, (long) m * k, "A");
+        check(b, (long) k * n, "B");
+        check(mask, (long) m * n, "mask");
+        check(c, (long) m * n, "C");
+        gemm(Op.MATMUL_MASK, a, b, c, mask, m, k, n, false);
+    }
+
+    private void gemm(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean acc) {
+        Job j = job.set(op, a, b, c, d, m, k, n, acc);
         int threads = scheduler.threads();
-        long flops = 2L * m * n * k;
-        if (threads == 1 || flops < MATMUL_GRAIN_FLOPS) {
-            run(form, a, b, c, m, k, n, 0, m, 0, n, acc);
-            return;
-        }
-        // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
-        if (n >= COLUMN_ALIGN * threads) {
-            int parts = Partition.parts(n, COLUMN_ALIGN, threads);
-            scheduler.forEach(parts, p -> run(form, a, b, c, m, k, n, 0, m,
-                    Partition.start(n, parts, p, COLUMN_ALIGN), Partition.end(n, parts, p, COLUMN_ALIGN), acc));
+        if (threads == 1 || 2L * m * n * k < MATMUL_GRAIN_FLOPS) {
+            j.block(0, m, 0, n);
+        } else if (n >= columnAlign * threads) {
+            // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
+            j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
         } else {
-            int parts = Partition.parts(m, ROW_ALIGN, threads);
-            scheduler.forEach(parts, p -> run(form, a, b, c, m, k, n,
-                    Partition.start(m, parts, p, ROW_ALIGN), Partition.end(m, parts, p, ROW_ALIGN), 0, n, acc));
-        }
-    }
-
-    private void run(Form form, float[] a, float[] b, float[] c, int m, int k, int n,
-                     int i0, int i1, int j0, int j1, boolean acc) {
-        switch (form) {
-            case AB -> kernels.matmul(a, b, c, m, k, n, i0, i1, j0, j1, acc);
-            case AT_B -> kernels.matmulTransA(a, b, c, m, k, n, i0, i1, j0, j1, acc);
-            case A_BT -> kernels.matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, acc);
+            j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
         }
     }
 
@@ -92,56 +103,56 @@ public final class ParallelKernels {
     public void addBias(float[] c, float[] bias, int m, int n) {
         check(c, (long) m * n, "C");
         check(bias, n, "bias");
-        rows(m, n, (i0, i1) -> kernels.addBias(c, bias, n, i0, i1));
+        rows(job.set(Op.ADD_BIAS, c, bias, null, null, m, 0, n, false));
     }
 
     /** db[j] = sum over rows of dy[i, j] (or +=). */
     public void biasGradient(float[] dy, float[] db, int m, int n, boolean accumulate) {
         check(dy, (long) m * n, "dy");
         check(db, n, "db");
+        Job j = job.set(Op.BIAS_GRAD, dy, db, null, null, m, 0, n, accumulate);
         // Columns are independent sums over the batch: split columns, never the reduction.
-        int parts = (long) m * n < ELEMENT_GRAIN ? 1 : Partition.parts(n, COLUMN_ALIGN, scheduler.threads());
-        scheduler.forEach(parts, p -> kernels.biasGradient(dy, db, m, n,
-                Partition.start(n, parts, p, COLUMN_ALIGN), Partition.end(n, parts, p, COLUMN_ALIGN), accumulate));
+        if ((long) m * n < ELEMENT_GRAIN) j.block(0, m, 0, n);
+        else j.split(Partition.parts(n, columnAlign, scheduler.threads()), columnAlign, true);
     }
 
     public void relu(float[] x, float[] y, int size) {
         check(x, size, "x");
         check(y, size, "y");
-        elements(size, (from, to) -> kernels.relu(x, y, from, to));
+        elements(job.set(Op.RELU, x, y, null, null, 0, 0, size, false));
     }
 
     public void reluBackward(float[] y, float[] dy, float[] dx, int size) {
         check(y, size, "y");
         check(dy, size, "dy");
         check(dx, size, "dx");
-        elements(size, (from, to) -> kernels.reluBackward(y, dy, dx, from, to));
+        elements(job.set(Op.RELU_BACK, y, dy, dx, null, 0, 0, size, false));
     }
 
     public void logSoftmax(float[] x, float[] y, int m, int n) {
         check(x, (long) m * n, "x");
         check(y, (long) m * n, "y");
-        rows(m, n, (i0, i1) -> kernels.logSoftmax(x, y, n, i0, i1));
+        rows(job.set(Op.LOG_SOFTMAX, x, y, null, null, m, 0, n, false));
     }
 
     public void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int m, int n) {
         check(y, (long) m * n, "y");
         check(dy, (long) m * n, "dy");
         check(dx, (long) m * n, "dx");
-        rows(m, n, (i0, i1) -> kernels.logSoftmaxBackward(y, dy, dx, n, i0, i1));
+        rows(job.set(Op.LOG_SOFTMAX_BACK, y, dy, dx, null, m, 0, n, false));
     }
 
     public void softmax(float[] x, float[] y, int m, int n) {
         check(x, (long) m * n, "x");
         check(y, (long) m * n, "y");
-        rows(m, n, (i0, i1) -> kernels.softmax(x, y, n, i0, i1));
+        rows(job.set(Op.SOFTMAX, x, y, null, null, m, 0, n, false));
     }
 
     public void softmaxBackward(float[] y, float[] dy, float[] dx, int m, int n) {
         check(y, (long) m * n, "y");
         check(dy, (long) m * n, "dy");
         check(dx, (long) m * n, "dx");
-        rows(m, n, (i0, i1) -> kernels.softmaxBackward(y, dy, dx, n, i0, i1));
+        rows(job.set(Op.SOFTMAX_BACK, y, dy, dx, null, m, 0, n, false));
     }
 
     public void adam(float[] p, float[] g, float[] m, float[] v, int size, float lr, float beta1, float beta2,
@@ -150,7 +161,9 @@ public final class ParallelKernels {
         check(g, size, "grad");
         check(m, size, "m");
         check(v, size, "v");
-        elements(size, (from, to) -> kernels.adam(p, g, m, v, from, to, lr, beta1, beta2, eps, weightDecay, bc1, bc2));
+        Job j = job.set(Op.ADAM, p, g, m, v, 0, 0, size, false);
+        j.hyper(lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        elements(j);
     }
 
     public void sgd(float[] p, float[] g, float[] buf, int size, float lr, float momentum, float weightDecay,
@@ -158,23 +171,98 @@ public final class ParallelKernels {
         check(p, size, "param");
         check(g, size, "grad");
         check(buf, size, "momentum buffer");
-        elements(size, (from, to) -> kernels.sgd(p, g, buf, from, to, lr, momentum, weightDecay, nesterov));
+        Job j = job.set(Op.SGD, p, g, buf, null, 0, 0, size, nesterov);
+        j.hyper(lr, momentum, 0, 0, weightDecay, 0, 0);
+        elements(j);
     }
 
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
+    private void rows(Job j) {
+        if ((long) j.m * j.n < ELEMENT_GRAIN) j.block(0, j.m, 0, j.n);
+        else j.split(Partition.parts(j.m, 1, scheduler.threads()), 1, false);
     }
 
-    private void rows(int m, int n, Range body) {
-        int parts = (long) m * n < ELEMENT_GRAIN ? 1 : Partition.parts(m, 1, scheduler.threads());
-        scheduler.forEach(parts, p -> body.run(Partition.start(m, parts, p, 1), Partition.end(m, parts, p, 1)));
+    private void elements(Job j) {
+        // Elements are the job's "columns"; 64-element alignment keeps every part's vector loop whole
+        // and the scalar tail in the last part, whatever the thread count.
+        if (j.n < ELEMENT_GRAIN) j.block(0, 1, 0, j.n);
+        else j.split(Partition.parts(j.n, 64, scheduler.threads()), 64, true);
     }
 
-    private void elements(int size, Range body) {
-        // 64-element alignment keeps every part's vector loop whole and its tail in the last part.
-        int parts = size < ELEMENT_GRAIN ? 1 : Partition.parts(size, 64, scheduler.threads());
-        scheduler.forEach(parts, p -> body.run(Partition.start(size, parts, p, 64), Partition.end(size, parts, p, 64)));
+    private final Job job = new Job();
+
+    /** One kernel call's arguments and how it is split; {@link #run} computes one part. */
+    private final class Job implements Scheduler.PartTask {
+        Op op;
+        float[] a, b, c, d;
+        int m, k, n;
+        boolean flag;
+        float h0, h1, h2, h3, h4, h5, h6;
+        int parts, align;
+        boolean splitColumns;
+
+        Job set(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean flag) {
+            this.op = op;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.d = d;
+            this.m = m;
+            this.k = k;
+            this.n = n;
+            this.flag = flag;
+            return this;
+        }
+
+        void hyper(float h0, float h1, float h2, float h3, float h4, float h5, float h6) {
+            this.h0 = h0;
+            this.h1 = h1;
+            this.h2 = h2;
+            this.h3 = h3;
+            this.h4 = h4;
+            this.h5 = h5;
+            this.h6 = h6;
+        }
+
+        void split(int parts, int align, boolean columns) {
+            this.parts = parts;
+            this.align = align;
+            this.splitColumns = columns;
+            try {
+                scheduler.forEach(parts, this);
+            } finally {
+                a = b = c = d = null; // do not keep the caller's arrays alive
+            }
+        }
+
+        @Override
+        public void run(int p) {
+            if (splitColumns) {
+                block(0, m, Partition.start(n, parts, p, align), Partition.end(n, parts, p, align));
+            } else {
+                block(Partition.start(m, parts, p, align), Partition.end(m, parts, p, align), 0, n);
+            }
+        }
+
+        /** Rows [i0, i1) and columns (or elements) [j0, j1) of this job's output. */
+        void block(int i0, int i1, int j0, int j1) {
+            switch (op) {
+                case MATMUL -> kernels.matmul(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                case MATMUL_TA -> kernels.matmulTransA(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                case MATMUL_TB -> kernels.matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                case LINEAR -> kernels.linearForward(a, b, d, c, m, k, n, i0, i1, j0, j1, flag);
+                case MATMUL_MASK -> kernels.matmulReluMask(a, b, d, c, m, k, n, i0, i1, j0, j1);
+                case ADD_BIAS -> kernels.addBias(a, b, n, i0, i1);
+                case BIAS_GRAD -> kernels.biasGradient(a, b, m, n, j0, j1, flag);
+                case RELU -> kernels.relu(a, b, j0, j1);
+                case RELU_BACK -> kernels.reluBackward(a, b, c, j0, j1);
+                case LOG_SOFTMAX -> kernels.logSoftmax(a, b, n, i0, i1);
+                case LOG_SOFTMAX_BACK -> kernels.logSoftmaxBackward(a, b, c, n, i0, i1);
+                case SOFTMAX -> kernels.softmax(a, b, n, i0, i1);
+                case SOFTMAX_BACK -> kernels.softmaxBackward(a, b, c, n, i0, i1);
+                case ADAM -> kernels.adam(a, b, c, d, j0, j1, h0, h1, h2, h3, h4, h5, h6);
+                case SGD -> kernels.sgd(a, b, c, j0, j1, h0, h1, h4, flag);
+            }
+        }
     }
 
     private static void check(float[] array, long needed, String what) {

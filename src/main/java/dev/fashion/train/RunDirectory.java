@@ -1,6 +1,7 @@
 package dev.fashion.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fashion.FashionException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -111,6 +113,39 @@ public final class RunDirectory {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new FashionException(dir.resolve(METRICS) + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** The epochs recorded in {@code dir}'s metrics.jsonl; a bad line is an error naming it. */
+    public static List<EpochMetrics> readMetrics(Path dir) {
+        Path file = dir.resolve(METRICS);
+        if (!Files.isRegularFile(file)) throw new FashionException(dir + ": not a run directory (no " + METRICS + ")");
+        List<EpochMetrics> out = new ArrayList<>();
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                try {
+                    out.add(JSON.readValue(lines.get(i), EpochMetrics.class));
+                } catch (JsonProcessingException e) {
+                    throw new FashionException(file + ":" + (i + 1) + ": not an epoch record: " + e.getOriginalMessage(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new FashionException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) throw new FashionException(file + ": no epochs recorded");
+        return out;
+    }
+
+    /** {@code dir}'s summary.json, or null when the run has none (it was interrupted). */
+    public static JsonNode readSummary(Path dir) {
+        Path file = dir.resolve(SUMMARY);
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new FashionException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

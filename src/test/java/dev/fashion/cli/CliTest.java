@@ -59,7 +59,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("train", "eval", "info")) {
+        for (String cmd : List.of("train", "eval", "info", "bench")) {
             Result r = run(cmd, "--help");
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage: fashion " + cmd), r.out());
@@ -102,5 +102,19 @@ class CliTest {
         assertTrue(e.out().contains(expected), e.out() + " vs " + expected);
         Result f = run("eval", "--model", dir.resolve("model.safetensors").toString(), "--test-limit", "1000");
         assertTrue(f.out().contains(expected), "a bare weights file with the reference config: " + f.out());
+    }
+
+    @Test
+    void benchReportsABreakdownAndJson(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("bench.json");
+        Result r = run("bench", "--steps", "5", "--warmup", "2", "--batch-size", "32", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("images/s"), r.out());
+        assertTrue(r.out().contains("fc1 forward"), r.out());
+        JsonNode node = new ObjectMapper().readTree(json.toFile());
+        assertEquals(32, node.get("batch_size").asInt());
+        assertTrue(node.get("images_per_second").asDouble() > 0);
+        assertTrue(node.get("phases").size() > 5);
+        assertUserError(run("bench", "--steps", "0"), "--steps");
     }
 }

@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The vector kernels against the scalar baseline and a double-precision oracle, on awkward shapes.
  * Only the default surefire execution (with the incubator module) runs this class.
  *
- * <p>Narrow vector paths: run it once with a smaller species, e.g.
- * {@code ./mvnw -B test -Dfashion.vector.bits=128 -Dtest=VectorKernelsTest} (Maven passes -D user
- * properties to the forked test JVM).
+ * <p>Narrow vector paths and the other register tiles: run it with a smaller species and each tile, e.g.
+ * {@code ./mvnw -B test -Dtest=VectorKernelsTest -Dfashion.vector.bits=128 -Dfashion.vector.tile=8x2}
+ * (Maven passes -D user properties to the forked test JVM; tiles are 8x2, 6x2 and 4x3).
  */
 class VectorKernelsTest {
 

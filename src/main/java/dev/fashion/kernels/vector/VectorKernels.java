@@ -23,15 +23,20 @@ public final class VectorKernels implements Kernels {
     private static final int L = S.length();
 
     /*
-     * Register tile: MR rows of C x NR = 2 vectors, in 16 named accumulators (C2 keeps them in registers
-     * only as locals of one flat method; an array of vectors was 25-40x slower). Per k step: 2 vector
-     * loads from the packed panel, 8 broadcasts, 16 FMAs. Chosen by measurement against 4x3 and 6x2 (see
-     * the commit log and report); 8x2 also divides the model's batch of 64 and matches the scheduler's
-     * 8-row / 32-column alignment.
+     * Register tile: MR rows of C x NV vectors, all accumulators named locals of one flat method (C2 keeps
+     * them in registers only so; an array of vectors was 25-40x slower). The shape is picked by
+     * measurement at 64x784x256-type shapes, because it depends on the register file and the JIT:
+     * - 32 vector registers (AVX-512): 8x2, 16 accumulators (STYLE.md: 100-190 GFLOP/s on JDK 17 and 25).
+     * - 16 registers (AVX2), JDK 17: 4x3 ran ~55-65 GFLOP/s, 6x2 and 8x2 ~35 (8x2 spills).
+     * - 16 registers (AVX2), JDK 21+: 6x2 ran ~60-80 GFLOP/s, 4x3 only ~35, 8x2 ~50.
+     * VectorShapes.TILE_PROPERTY forces one, so tests can run every kernel on any machine.
      */
-    private static final int MR = 8;
-    private static final int NR = 2 * L;
-    /** k block: one NR-wide panel strip of KC rows (32 KB at 16 lanes) stays in L1 across row tiles. */
+    private static final int TILE = VectorShapes.TILE != 0 ? VectorShapes.TILE
+            : VectorShapes.THIRTY_TWO_REGISTERS ? 82 : Runtime.version().feature() >= 21 ? 62 : 43;
+    private static final int MR = TILE / 10;
+    private static final int NV = TILE % 10;
+    private static final int NR = NV * L;
+    /** k block: one panel strip (KC x NR floats, 24-32 KB) stays in L1 while the row tiles pass over it. */
     private static final int KC = 256;
     /** Column block: the packed panel (KC x NC floats, 1 MB) stays in L2. */
     private static final int NC = 1024;
@@ -79,6 +84,11 @@ public final class VectorKernels implements Kernels {
         return "vector (Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
     }
 
+    /** The matmul register tile, rows x vectors, e.g. "4x3"; for benchmarks and logs. */
+    public static String tileShape() {
+        return MR + "x" + NV;
+    }
+
     // ---- matmul -----------------------------------------------------------------------------------
     //
     // All three forms run one driver, gemm(), on two abstract operands: X gives the broadcast rows r of
@@ -101,12 +111,13 @@ public final class VectorKernels implements Kernels {
     public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
         // Both operands have k contiguous, so one must be transposed into panels: pick the side that
-        // costs less (tiles computed, about 8 cycles per tile and k step, plus one scalar copy per packed
-        // element). For Y = X·Wᵀ at batch 64 that packs X, not W, and the 10-wide output layer becomes
-        // 2 full 32-row strips instead of 8 tiles a third full; C is then written transposed.
+        // costs less: FMAs issued for whole (padded) tiles, at two per cycle, plus about one cycle per
+        // element the scalar transpose copies. For Y = X·Wᵀ at batch 64 that packs X rather than W, and
+        // the 10-wide output layer gets 64-wide vector strips instead of tiles mostly padding; C is then
+        // written transposed.
         int rows = i1 - i0, cols = j1 - j0;
-        long normal = 8L * ceilDiv(cols, NR) * ceilDiv(rows, MR) + cols;
-        long swapped = 8L * ceilDiv(rows, NR) * ceilDiv(cols, MR) + rows;
+        long normal = (long) MR * NV * ceilDiv(cols, NR) * ceilDiv(rows, MR) + 2L * cols;
+        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows;
         if (swapped < normal) {
             gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, 1, n, accumulate);
         } else {
@@ -161,7 +172,7 @@ public final class VectorKernels implements Kernels {
                         int o7 = o0 + last * xStride;
                         int co = r * ldcR + s * ldcS;
                         if (rows == MR && cols == NR && ldcS == 1) {
-                            tile(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldcR, load);
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldcR, load);
                         } else {
                             // Partial or transposed tile: compute a full tile in scratch, copy out.
                             float[] t = scratch.tile;
@@ -170,7 +181,7 @@ public final class VectorKernels implements Kernels {
                                     for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldcR + j * ldcS];
                                 }
                             }
-                            tile(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
                             for (int i = 0; i < rows; i++) {
                                 for (int j = 0; j < cols; j++) c[co + i * ldcR + j * ldcS] = t[i * NR + j];
                             }
@@ -189,8 +200,7 @@ public final class VectorKernels implements Kernels {
             for (int p = pc; p < pc + kc; p++, o += NR) {
                 int src = p * ld + s;
                 if (cols == NR) {
-                    FloatVector.fromArray(S, y, src).intoArray(panel, o);
-                    FloatVector.fromArray(S, y, src + L).intoArray(panel, o + L);
+                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, y, src + v).intoArray(panel, o + v);
                 } else {
                     for (int j = 0; j < cols; j++) panel[o + j] = y[src + j];
                     for (int j = cols; j < NR; j++) panel[o + j] = 0f;
@@ -223,11 +233,12 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /**
-     * The micro-kernel: C[8 x NR] (+)= X rows o0..o7 (kc values each) times panel strip po. One flat
-     * method with named accumulators so C2 keeps all 16 in registers.
+    /*
+     * Micro-kernels: C[MR x NR] (+)= X rows o0.. (kc values each) times the panel strip at po, starting
+     * from C when load, else from zero. Bodies differ only in tile shape; see TILE for why three.
      */
-    private static void tile(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+
+    private static void tile82(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
                              float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load) {
@@ -298,11 +309,174 @@ public final class VectorKernels implements Kernels {
         c71.intoArray(c, co + 7 * ldc + L);
     }
 
+    /** Dispatches on the constant TILE; C2 folds it, so only the chosen kernel is ever compiled. */
+    private static void micro(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load);
+        else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load);
+        else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load);
+    }
+
+    private static void tile62(float[] x, int o0, int o1, int o2, int o3, int o4, int o5,
+                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < kc; p++) {
+            int q = po + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, x[o4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, x[o5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+    }
+
+    private static void tile43(float[] x, int o0, int o1, int o2, int o3,
+                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c02 = FloatVector.fromArray(S, c, co + 2 * L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c12 = FloatVector.fromArray(S, c, co + ldc + 2 * L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c22 = FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c32 = FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+        } else {
+            c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < kc; p++) {
+            int q = po + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b2 = FloatVector.fromArray(S, panel, q + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c02.intoArray(c, co + 2 * L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c12.intoArray(c, co + ldc + 2 * L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c22.intoArray(c, co + 2 * ldc + 2 * L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c32.intoArray(c, co + 3 * ldc + 2 * L);
+    }
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 
     // ---- bias ---------------------------------------------------------------------------------------
+
+    // The fused forms start as the unfused passes over the block (same bits by construction); the
+    // epilogues are applied while the block is still in cache.
+
+    @Override
+    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                              int i0, int i1, int j0, int j1, boolean relu) {
+        matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int j = j0;
+            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, c, ci + j);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
+                if (relu) v = v.max(0f);
+                v.intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) {
+                float v = bias == null ? c[ci + j] : c[ci + j] + bias[j];
+                c[ci + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
+    @Override
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                               int i0, int i1, int j0, int j1) {
+        matmul(a, b, c, m, k, n, i0, i1, j0, j1, false);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int j = j0;
+            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(S, c, ci + j), on).intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
+        }
+    }
+
+    @Override
+    public int columnTile() {
+        return NR;
+    }
 
     @Override
     public void addBias(float[] c, float[] bias, int n, int i0, int i1) {
@@ -369,9 +543,9 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {
-                sum = sum.add(FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP));
+                sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max)));
             }
-            FloatVector logSum = sum.lanewise(VectorOperators.LOG);
+            FloatVector logSum = VectorMath.log(sum);
             for (int j = 0; j < n; j++) {
                 FloatVector.fromArray(S, t, j * L).sub(max).sub(logSum).intoArray(t, j * L);
             }
@@ -390,7 +564,7 @@ public final class VectorKernels implements Kernels {
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) sum = sum.add(FloatVector.fromArray(S, t, d + j * L));
             for (int j = 0; j < n; j++) {
-                FloatVector e = FloatVector.fromArray(S, t, j * L).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L));
                 FloatVector.fromArray(S, t, d + j * L).sub(e.mul(sum)).intoArray(t, j * L);
             }
             fromBlock(t, 0, dx, n, i, rows);
@@ -407,7 +581,7 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {
-                FloatVector e = FloatVector.fromArray(S, t, j * L).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max));
                 e.intoArray(t, j * L);
                 sum = sum.add(e);
             }

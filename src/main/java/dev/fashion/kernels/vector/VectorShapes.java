@@ -13,10 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorShapes {
 
     static final String BITS_PROPERTY = "fashion.vector.bits";
+    /** Forces the matmul register tile (8x2, 6x2 or 4x3) instead of the measured default; for tests. */
+    static final String TILE_PROPERTY = "fashion.vector.tile";
 
     static final VectorSpecies<Float> FLOATS;
+    /**
+     * Whether the hardware has 32 vector registers (x86 exposes 512-bit vectors only with AVX-512, which
+     * has 32; AVX2 has 16). Decides the matmul register tile, whatever species was asked for.
+     */
+    static final boolean THIRTY_TWO_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     /** Why the requested species cannot be used, or null. */
     static final String PROBLEM;
+    /** The forced tile as rows * 10 + vectors (82, 62, 43), or 0 for the default. */
+    static final int TILE;
 
     static {
         VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
@@ -37,6 +46,14 @@ final class VectorShapes {
                 chosen = asked;
             }
         }
+        String tile = System.getProperty(TILE_PROPERTY, "").trim();
+        TILE = switch (tile) {
+            case "8x2" -> 82;
+            case "6x2" -> 62;
+            case "4x3" -> 43;
+            default -> 0;
+        };
+        if (TILE == 0 && !tile.isEmpty()) problem = "-D" + TILE_PROPERTY + "=" + tile + ": expected 8x2, 6x2 or 4x3";
         FLOATS = chosen;
         PROBLEM = problem;
     }

@@ -1,0 +1,125 @@
+package dev.fashion.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fashion.config.ConfigLoader;
+import dev.fashion.config.ModelFactory;
+import dev.fashion.config.RunConfig;
+import dev.fashion.data.FashionMnist;
+import dev.fashion.data.ImageDataset;
+import dev.fashion.io.AtomicFiles;
+import dev.fashion.nn.Model;
+import dev.fashion.train.StepBenchmark;
+import dev.fashion.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time training steps in the steady state: images/s, seconds per epoch, GFLOP/s,",
+                "and where each step's time goes, layer by layer. For performance-tuning experiments."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Model config (default: the bundled reference).")
+    Path config;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Override training.batch_size.")
+    Integer batchSize;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "500", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "400",
+            description = "Untimed steps first, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1) throw new dev.fashion.FashionException("--steps: expected a positive number, got " + steps);
+        if (warmup < 0) throw new dev.fashion.FashionException("--warmup: expected zero or more, got " + warmup);
+        RunConfig cfg = ConfigLoader.load(config);
+        Overrides.apply(cfg, null, batchSize, null, null);
+        PrintStream out = System.out;
+        try (RuntimeOptions.Runtime rt = runtime.open()) {
+            ImageDataset data = cfg.getData().getDir() == null ? FashionMnist.load(FashionMnist.Split.TRAIN)
+                    : FashionMnist.load(Path.of(cfg.getData().getDir()), FashionMnist.Split.TRAIN);
+            Model model = ModelFactory.build(cfg);
+            Trainer trainer = new Trainer(cfg, model, rt.kernels());
+            String kernels = rt.kernels().kernels().describe();
+            int threads = rt.kernels().scheduler().threads();
+            out.printf("fashion bench: %,d parameters, batch %d, %d thread%s, %s, JDK %s%n", model.parameterCount(),
+                    cfg.getTraining().getBatchSize(), threads, threads == 1 ? "" : "s", kernels, Runtime.version());
+            StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, data, warmup, steps, rt.kernels().kernels().name(), threads);
+            print(out, r, data.count());
+            if (json != null) AtomicFiles.writeString(json, toJson(r, data.count(), kernels));
+        }
+        return 0;
+    }
+
+    static void print(PrintStream out, StepBenchmark.Result r, int epochImages) {
+        out.printf("warm-up: %d steps in %.2f s; timed: %d steps in %.3f s%n", r.warmupSteps(), r.warmupSeconds(),
+                r.steps(), r.seconds());
+        out.printf("%n  %.3f ms/step   %,.0f images/s   %.2f s/epoch (%,d images)   %.1f GFLOP/s (%.1f MFLOP/step)%n",
+                r.millisPerStep(), r.imagesPerSecond(), r.secondsPerEpoch(epochImages), epochImages, r.gflops(),
+                r.flopsPerStep() / 1e6);
+        if (r.allocatedBytesPerStep() >= 0) out.printf("  allocated: %,d bytes/step (all threads)%n", r.allocatedBytesPerStep());
+        out.printf("%n  %-28s %9s %7s %9s%n", "phase (profiled run)", "ms/step", "share", "GFLOP/s");
+        double totalMs = 0;
+        for (StepBenchmark.Phase p : r.phases()) {
+            totalMs += p.millisPerStep();
+            out.printf("  %-28s %9.4f %6.1f%% %9s%n", p.name(), p.millisPerStep(), 100 * p.share(),
+                    p.flopsPerStep() == 0 ? "" : String.format("%.1f", p.gflops()));
+        }
+        out.printf("  %-28s %9.4f %6.1f%%%n", "total", totalMs, 100.0);
+        double fwd = sum(r.phases(), " forward"), bwd = sum(r.phases(), " backward"), opt = sum(r.phases(), "optimizer");
+        out.printf("%n  forward %.1f%%   backward %.1f%%   optimizer %.1f%%   other %.1f%%%n", 100 * fwd / totalMs,
+                100 * bwd / totalMs, 100 * opt / totalMs, 100 * (totalMs - fwd - bwd - opt) / totalMs);
+    }
+
+    private static double sum(List<StepBenchmark.Phase> phases, String part) {
+        return phases.stream().filter(p -> p.name().contains(part)).mapToDouble(StepBenchmark.Phase::millisPerStep).sum();
+    }
+
+    static String toJson(StepBenchmark.Result r, int epochImages, String kernels) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batch_size", r.batch());
+        m.put("threads", r.threads());
+        m.put("kernels", r.kernels());
+        m.put("kernels_detail", kernels);
+        m.put("jdk", Runtime.version().toString());
+        m.put("warmup_steps", r.warmupSteps());
+        m.put("steps", r.steps());
+        m.put("seconds", r.seconds());
+        m.put("ms_per_step", r.millisPerStep());
+        m.put("images_per_second", r.imagesPerSecond());
+        m.put("seconds_per_epoch", r.secondsPerEpoch(epochImages));
+        m.put("epoch_images", epochImages);
+        m.put("gflops", r.gflops());
+        m.put("flops_per_step", r.flopsPerStep());
+        m.put("allocated_bytes_per_step", r.allocatedBytesPerStep());
+        List<Map<String, Object>> phases = r.phases().stream().map(p -> {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("phase", p.name());
+            pm.put("ms_per_step", p.millisPerStep());
+            pm.put("share", p.share());
+            pm.put("flops_per_step", p.flopsPerStep());
+            pm.put("gflops", p.gflops());
+            return pm;
+        }).toList();
+        m.put("phases", phases);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
+    }
+}
