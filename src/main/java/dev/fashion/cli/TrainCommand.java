@@ -1,5 +1,6 @@
 package dev.fashion.cli;
 
+import dev.fashion.FashionException;
 import dev.fashion.config.ConfigLoader;
 import dev.fashion.config.ModelFactory;
 import dev.fashion.config.RunConfig;
@@ -7,10 +8,12 @@ import dev.fashion.data.ImageDataset;
 import dev.fashion.io.ModelWeights;
 import dev.fashion.nn.Model;
 import dev.fashion.report.TrainingCurves;
+import dev.fashion.train.Checkpoint;
 import dev.fashion.train.EpochMetrics;
 import dev.fashion.train.RunDirectory;
 import dev.fashion.train.Trainer;
 import dev.fashion.train.TrainingListener;
+import dev.fashion.train.TrainingStopped;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +27,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model (by default the reference MLP on the bundled Fashion-MNIST) and write a run directory:",
-                "config.yaml, metrics.jsonl, summary.json, model.safetensors and curves.png.",
+                "config.yaml, metrics.jsonl, summary.json, model.safetensors and curves.png;",
+                "checkpoint.safetensors lets an interrupted run continue with --resume.",
                 "On a terminal each epoch shows a live progress bar; otherwise one line per epoch."})
 final class TrainCommand implements Callable<Integer> {
 
@@ -49,6 +53,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<timestamp>).")
     Path out;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its checkpoint, exactly as if it had not stopped (the model may not change).")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Also write the checkpoint every N steps (it is always written after each epoch).")
+    Integer checkpointEvery;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -57,16 +69,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig cfg = ConfigLoader.load(config);
+        if (resume != null && out != null) throw new FashionException("--out: a resumed run continues in its RUN_DIR");
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw new FashionException("--checkpoint-every: expected a positive number of steps, got " + checkpointEvery);
+        }
+        Checkpoint checkpoint = resume == null ? null : Checkpoint.read(RunDirectory.checkpointIn(resume));
+        RunConfig cfg = checkpoint != null && config == null ? checkpoint.config() : ConfigLoader.load(config);
         Overrides.apply(cfg, epochs, batchSize, lr, seed);
         data.applyTo(cfg);
+        if (checkpoint != null) checkpoint.checkResumableWith(cfg);
         PrintStream out = System.out;
         try (RuntimeOptions.Runtime rt = runtime.open()) {
             DataOptions.Loaded sets = data.load(cfg);
             Model model = ModelFactory.build(cfg);
             Trainer trainer = new Trainer(cfg, model, rt.kernels());
-            RunDirectory run = RunDirectory.create(this.out);
+            RunDirectory run;
+            if (checkpoint != null) {
+                trainer.resumeFrom(checkpoint);
+                run = RunDirectory.resume(resume, checkpoint.state().history());
+            } else {
+                run = RunDirectory.create(this.out);
+            }
             run.writeConfig(cfg);
+            trainer.checkpointTo(run.checkpoint(), checkpointEvery == null ? 0 : checkpointEvery);
             if (!quiet) {
                 out.printf("fashion train: %s, %d epoch%s, batch %d, %s lr %s, seed %d%n",
                         config == null ? ConfigLoader.DEFAULT_NAME : config, cfg.getTraining().getEpochs(),
@@ -79,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("model:");
                 out.println(model.summary());
                 out.println("run directory: " + run.dir());
+                if (checkpoint != null) {
+                    out.println("resuming from " + checkpoint.state().position() + " (step " + checkpoint.optimizerSteps() + ")");
+                }
             }
             TrainingProgress progress = new TrainingProgress(out, TrainingProgress.mode(quiet), cfg.getTraining().getEpochs());
             TrainingListener listener = new TrainingListener() {
@@ -93,7 +121,18 @@ final class TrainCommand implements Callable<Integer> {
                     progress.epoch(m, total);
                 }
             };
-            List<EpochMetrics> history = trainer.train(sets.train(), sets.test(), listener);
+            List<EpochMetrics> history;
+            try (GracefulStop stop = new GracefulStop()) {
+                trainer.stopWhen(stop::requested);
+                try {
+                    history = trainer.train(sets.train(), sets.test(), listener);
+                } catch (TrainingStopped stopped) {
+                    // Printed before the stop closes: a Ctrl-C's shutdown hook halts the JVM as soon as it does.
+                    System.err.println(stopped.getMessage() + "; resume with: fashion train --resume " + run.dir());
+                    System.err.flush();
+                    return stopped.exitCode();
+                }
+            }
             ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg)));
             EpochMetrics last = history.get(history.size() - 1);
             double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();

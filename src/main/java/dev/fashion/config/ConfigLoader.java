@@ -151,7 +151,9 @@ public final class ConfigLoader {
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             sb.append("expected ").append(typeName(mi.getTargetType())).append(" here");
         } else {
-            sb.append(e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
+            String message = e.getOriginalMessage() != null ? e.getOriginalMessage() : root.getMessage();
+            sb.append(message == null ? "invalid value (" + root.getClass().getSimpleName() + ")"
+                    : message.lines().findFirst().orElse("invalid value"));
         }
         return sb.toString();
     }

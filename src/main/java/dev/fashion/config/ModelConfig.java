@@ -31,6 +31,8 @@ public final class ModelConfig {
 
     public void setLayers(List<LayerConfig> layers) {
         if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("the model needs at least one layer");
+        int empty = layers.indexOf(null);
+        if (empty >= 0) throw new IllegalArgumentException("layer " + (empty + 1) + " is empty, expected {type: ...}");
         this.layers = List.copyOf(layers);
     }
 }

@@ -22,9 +22,13 @@ public final class ModelFactory {
     private ModelFactory() {
     }
 
+    /** More values than this (0.5 GB of weights) is a typo or a hostile config for a CPU trainer, refused before allocating. */
+    public static final long MAX_PARAMETERS = 1L << 27;
+
     /** Builds and shape-checks the model; unnamed layers get {@code <type><n>} names (relu1, relu2...). */
     public static Model build(RunConfig config) {
         ModelConfig mc = config.getModel();
+        checkSize(mc);
         Map<String, Integer> counts = new HashMap<>();
         List<Layer> layers = new ArrayList<>();
         for (LayerConfig lc : mc.getLayers()) {
@@ -44,6 +48,31 @@ public final class ModelFactory {
         Model model = new Model(new Shape(dims), layers);
         checkLoss(model, Loss.parse(config.getLoss()));
         return model;
+    }
+
+    /** Counts what the layers would allocate, saturating instead of overflowing, before any of it is. */
+    private static void checkSize(ModelConfig mc) {
+        long features = 1;
+        for (int d : mc.getInput()) features = times(features, d);
+        if (features > MAX_PARAMETERS) {
+            throw new FashionException(String.format("model: input %s has %,d values per sample, more than the limit of %,d",
+                    mc.getInput(), features, MAX_PARAMETERS));
+        }
+        long parameters = 0;
+        for (LayerConfig lc : mc.getLayers()) {
+            if (!lc.type().equals("linear")) continue;
+            long weights = times(features, lc.out());
+            parameters = Math.min(parameters + weights + lc.out(), Long.MAX_VALUE / 2);
+            if (parameters > MAX_PARAMETERS) {
+                throw new FashionException(String.format("model: linear layer %s brings the parameter count to %,d, more than the "
+                        + "limit of %,d", lc.name() == null ? "out: " + lc.out() : lc.name(), parameters, MAX_PARAMETERS));
+            }
+            features = lc.out();
+        }
+    }
+
+    private static long times(long a, long b) {
+        return a > Long.MAX_VALUE / 4 / b ? Long.MAX_VALUE / 4 : a * b;
     }
 
     private static void checkLoss(Model model, Loss loss) {

@@ -127,10 +127,9 @@ public final class IdxReader {
                         : trailing(file, shape, total, what, found - total));
             }
 
-            byte[] data = new byte[(int) total];
-            n = in.readNBytes(data, 0, data.length);
-            if (n < total) {
-                throw new FashionException(truncated(file, shape, total, what, n));
+            byte[] data = readPayload(in, (int) total, gzip);
+            if (data.length < total) {
+                throw new FashionException(truncated(file, shape, total, what, data.length));
             }
             long extra = in.transferTo(OutputStream.nullOutputStream());
             if (extra > 0) {
@@ -144,6 +143,22 @@ public final class IdxReader {
         } catch (IOException e) {
             throw ioError(file, e);
         }
+    }
+
+    /**
+     * Reads up to {@code total} bytes. A raw file's size was checked, so its array is allocated at once; a
+     * gzip stream's grows as data arrives, so a tiny file that claims a large payload allocates little.
+     */
+    private static byte[] readPayload(InputStream in, int total, boolean gzip) throws IOException {
+        byte[] data = new byte[gzip ? Math.min(total, BUFFER) : total];
+        int n = 0;
+        while (n < total) {
+            if (n == data.length) data = Arrays.copyOf(data, (int) Math.min(total, 2L * data.length));
+            int r = in.read(data, n, data.length - n);
+            if (r < 0) return Arrays.copyOf(data, n);
+            n += r;
+        }
+        return data;
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.fashion.data;
 import dev.fashion.FashionException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -12,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 
 /**
  * Turns a picture of any size and colour into a 28x28 image the way Fashion-MNIST itself was made:
@@ -24,6 +28,8 @@ public final class ImagePreprocessor {
     public static final int SIZE = 28;
     /** Fashion-MNIST trimmed edges within 5% of full intensity of the background colour. */
     static final int TRIM_THRESHOLD = 13;
+    /** Larger images are refused before decoding (a 40-megapixel photo decodes to 160 MB). */
+    static final long MAX_PIXELS = 40_000_000L;
 
     private ImagePreprocessor() {
     }
@@ -34,13 +40,27 @@ public final class ImagePreprocessor {
             throw new FashionException(file + (Files.exists(file) ? ": not a regular file" : ": file not found"));
         }
         BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new FashionException(file + ": not an image (expected PNG, JPEG, GIF or BMP)");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // The decoder allocates what the header declares: a few bytes can claim gigabytes.
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new FashionException(String.format("%s: %dx%d pixels, more than the limit of %,d", file,
+                            reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
+                }
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders throw both for truncated or corrupt data.
+            if (e instanceof FashionException f) throw f;
             throw new FashionException(file + ": cannot decode the image: " + e.getMessage(), e);
         }
-        if (image == null) throw new FashionException(file + ": not an image (expected PNG, JPEG, GIF or BMP)");
         if (image.getWidth() < 1 || image.getHeight() < 1) throw new FashionException(file + ": the image is empty");
         return preprocess(image);
     }

@@ -73,6 +73,14 @@ public final class Safetensors {
      * the reader would refuse such a file anyway.
      */
     public static void write(Path file, List<NamedTensor> tensors, Map<String, String> metadata) {
+        AtomicFiles.write(file, encoder(file, tensors, metadata));
+    }
+
+    /**
+     * The file's bytes as an {@link AtomicFiles.Body}, for callers that wrap the atomic write; header
+     * problems fail here, non-finite values while writing.
+     */
+    public static AtomicFiles.Body encoder(Path file, List<NamedTensor> tensors, Map<String, String> metadata) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             for (Map.Entry<String, String> e : metadata.entrySet()) {
@@ -107,14 +115,14 @@ public final class Safetensors {
         byte[] head = Arrays.copyOf(json, padded);
         Arrays.fill(head, json.length, padded, (byte) ' ');
 
-        AtomicFiles.write(file, out -> {
+        return out -> {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
             out.write(head);
             ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             for (NamedTensor t : tensors) {
                 writeFloats(file, t, buf, out);
             }
-        });
+        };
     }
 
     private static void writeFloats(Path file, NamedTensor t, ByteBuffer buf, OutputStream out) throws IOException {

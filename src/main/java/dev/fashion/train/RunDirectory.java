@@ -19,17 +19,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Where a training run leaves its results: {@code config.yaml} (the resolved config), {@code
  * metrics.jsonl} (one object per epoch, appended as epochs finish), {@code summary.json} and {@code
- * model.safetensors}.
+ * model.safetensors}; while training, {@code checkpoint.safetensors} (see {@link Checkpoint}).
  */
 public final class RunDirectory {
     public static final String CONFIG = "config.yaml";
     public static final String METRICS = "metrics.jsonl";
     public static final String SUMMARY = "summary.json";
     public static final String WEIGHTS = "model.safetensors";
+    public static final String CHECKPOINT = Checkpoint.FILE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,14 +54,49 @@ public final class RunDirectory {
             if (Files.exists(dir) && !Files.isDirectory(dir)) throw new FashionException(dir + ": exists and is not a directory");
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(METRICS));
+            Files.deleteIfExists(dir.resolve(CHECKPOINT)); // a new run must not be resumable as the old one
         } catch (IOException e) {
             throw new FashionException(dir + ": cannot create the run directory: " + e.getMessage(), e);
         }
         return new RunDirectory(dir);
     }
 
+    /** The checkpoint of an existing run directory, which must be there. */
+    public static Path checkpointIn(Path dir) {
+        if (!Files.isDirectory(dir)) throw new FashionException(dir + ": no such run directory");
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) throw new FashionException(dir + ": no " + CHECKPOINT + " to resume from");
+        return file;
+    }
+
+    /**
+     * Reopens a run directory to continue it: metrics.jsonl is rewritten with the checkpoint's epochs (a
+     * crash may have appended an epoch the checkpoint does not hold), and temporary files of writes that
+     * a crash cut short are removed.
+     */
+    public static RunDirectory resume(Path dir, List<EpochMetrics> history) {
+        StringBuilder metrics = new StringBuilder();
+        try {
+            for (EpochMetrics m : history) metrics.append(JSON.writeValueAsString(m)).append('\n');
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith(".") && name.endsWith(".tmp")) Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new FashionException(dir + ": cannot reopen the run directory: " + e.getMessage(), e);
+        }
+        AtomicFiles.writeString(dir.resolve(METRICS), metrics.toString());
+        return new RunDirectory(dir);
+    }
+
     public Path dir() {
         return dir;
+    }
+
+    public Path checkpoint() {
+        return dir.resolve(CHECKPOINT);
     }
 
     public Path weights() {

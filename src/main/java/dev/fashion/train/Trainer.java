@@ -1,5 +1,6 @@
 package dev.fashion.train;
 
+import dev.fashion.FashionException;
 import dev.fashion.config.OptimizerConfig;
 import dev.fashion.config.RunConfig;
 import dev.fashion.config.TrainingConfig;
@@ -12,8 +13,9 @@ import dev.fashion.optim.Optimizer;
 import dev.fashion.optim.Sgd;
 import dev.fashion.parallel.ParallelKernels;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The training loop: per epoch a seeded shuffle, mini-batches (the last one partial), forward, loss,
@@ -30,6 +32,11 @@ public final class Trainer {
     private final Normalization norm;
     private final Rng shuffleRng;
     private final Rng dropoutRng;
+    private TrainingState state;
+    private Path checkpointFile;
+    private int checkpointEvery;
+    private String lastCheckpoint;
+    private BooleanSupplier stopRequested = () -> false;
 
     /** Builds the optimizer and initialises the model from the config's seed. */
     public Trainer(RunConfig config, Model model, ParallelKernels kernels) {
@@ -43,6 +50,7 @@ public final class Trainer {
         this.dropoutRng = Rng.forPurpose(seed, "dropout");
         this.optimizer = createOptimizer(config.getOptimizer(), model);
         this.norm = Normalization.of(config.getData());
+        this.state = new TrainingState(shuffleRng.state());
     }
 
     static Optimizer createOptimizer(OptimizerConfig oc, Model model) {
@@ -68,45 +76,93 @@ public final class Trainer {
         return new TrainStep(model, loss, optimizer, kernels, norm, dropoutRng, batch);
     }
 
-    /** Trains for the configured epochs; the test set is evaluated after each one. */
+    /** Continues from a checkpoint (which must fit this model and optimizer) instead of the fresh start. */
+    public void resumeFrom(Checkpoint checkpoint) {
+        checkpoint.restore(model, optimizer, dropoutRng);
+        state = checkpoint.state();
+    }
+
+    /** Writes a checkpoint to {@code file} after every epoch and, when {@code everySteps > 0}, every that many steps. */
+    public void checkpointTo(Path file, int everySteps) {
+        this.checkpointFile = file;
+        this.checkpointEvery = everySteps;
+    }
+
+    /**
+     * Polled after every step: once true, training writes a checkpoint (if it has a file) and throws
+     * {@link TrainingStopped}.
+     */
+    public void stopWhen(BooleanSupplier stop) {
+        this.stopRequested = stop;
+    }
+
+    public TrainingState state() {
+        return state;
+    }
+
+    /**
+     * Trains until the configured epoch count, from the state a resume restored or from the start; the
+     * test set is evaluated after each epoch. Returns every epoch's metrics, restored ones included.
+     */
     public List<EpochMetrics> train(ImageDataset train, ImageDataset test, TrainingListener listener) {
         TrainingConfig tc = config.getTraining();
         int count = train.count();
+        if (state.trainImages != 0 && state.trainImages != count) {
+            throw new FashionException("cannot resume: the checkpoint was taken on " + state.trainImages
+                    + " training images, this run has " + count + " (different data or --train-limit?)");
+        }
+        state.trainImages = count;
         int batch = Math.min(tc.getBatchSize(), count);
         TrainStep step = newStep(batch);
         Evaluator evaluator = new Evaluator(model, loss, norm, kernels);
         int[] order = new int[count];
         int batches = (count + batch - 1) / batch;
-        List<EpochMetrics> history = new ArrayList<>();
-        double lastFinite = Double.NaN;
 
-        for (int epoch = 1; epoch <= tc.getEpochs(); epoch++) {
+        for (TrainingState s = state; s.epoch <= tc.getEpochs(); ) {
             for (int i = 0; i < count; i++) order[i] = i;
+            shuffleRng.setState(s.epochShuffleState);
             if (tc.isShuffle()) shuffleRng.shuffle(order);
-            long start = System.nanoTime();
-            double lossSum = 0;
-            long correct = 0;
-            for (int b = 0; b < batches; b++) {
-                int offset = b * batch;
+            long start = System.nanoTime() - (long) (s.epochSeconds * 1e9);
+            while (s.batch < batches) {
+                int offset = s.batch * batch;
                 int n = Math.min(batch, count - offset);
                 double batchLoss = step.run(train, order, offset, n);
-                if (!Double.isFinite(batchLoss)) {
-                    throw new TrainingFault(String.format("training diverged at epoch %d, step %d: the loss is %s "
-                            + "(last finite batch loss %.4f); learning rate too high? (now %s)", epoch, optimizer.steps() + 1,
-                            batchLoss, lastFinite, config.getOptimizer().getLr()));
-                }
-                lastFinite = batchLoss / n;
-                lossSum += batchLoss;
-                correct += step.lastCorrect();
-                listener.batch(epoch, b + 1, batches, lossSum / (offset + n), offset + n, (System.nanoTime() - start) / 1e9);
+                if (!Double.isFinite(batchLoss)) throw diverged(batchLoss);
+                s.batchDone(batchLoss, n, step.lastCorrect(), (System.nanoTime() - start) / 1e9);
+                listener.batch(s.epoch, s.batch, batches, s.epochLossSum / (offset + n), offset + n, s.epochSeconds);
+                // The last batch of an epoch is followed by the epoch's own checkpoint.
+                if (checkpointEvery > 0 && optimizer.steps() % checkpointEvery == 0 && s.batch < batches) checkpoint();
+                if (stopRequested.getAsBoolean()) stop();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
             Evaluator.Result eval = evaluator.evaluate(test);
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / count, (double) correct / count,
-                    eval.loss(), eval.accuracy(), seconds, count / seconds);
-            history.add(m);
+            EpochMetrics m = new EpochMetrics(s.epoch, s.epochLossSum / count, (double) s.epochCorrect / count,
+                    eval.loss(), eval.accuracy(), s.epochSeconds, count / s.epochSeconds);
+            s.epochDone(m, shuffleRng.state());
             listener.epoch(m, tc.getEpochs());
+            checkpoint();
+            if (stopRequested.getAsBoolean() && s.epoch <= tc.getEpochs()) stop();
         }
-        return history;
+        return state.history();
+    }
+
+    private void checkpoint() {
+        if (checkpointFile == null) return;
+        Checkpoint.write(checkpointFile, config, model, optimizer, dropoutRng, state);
+        lastCheckpoint = state.position() + ", step " + optimizer.steps();
+    }
+
+    private void stop() {
+        checkpoint();
+        throw new TrainingStopped(state, optimizer.steps(), checkpointFile);
+    }
+
+    /** Nothing is saved: the weights are still those of the last finite step, and the last checkpoint stays as it was. */
+    private TrainingFault diverged(double batchLoss) {
+        String kept = checkpointFile == null ? ""
+                : lastCheckpoint == null ? "; no checkpoint was written yet"
+                : "; the last good checkpoint (" + lastCheckpoint + ") is kept in " + checkpointFile;
+        return new TrainingFault(String.format("training diverged at epoch %d, step %d: the loss is %s "
+                        + "(last finite batch loss %.4f); learning rate too high? (now %s)%s", state.epoch, optimizer.steps() + 1,
+                batchLoss, state.lastFiniteLoss, config.getOptimizer().getLr(), kept));
     }
 }
