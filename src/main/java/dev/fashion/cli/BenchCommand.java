@@ -44,6 +44,9 @@ final class BenchCommand implements Callable<Integer> {
     Path json;
 
     @Mixin
+    DataOptions data;
+
+    @Mixin
     RuntimeOptions runtime;
 
     @Override
@@ -52,19 +55,20 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) throw new dev.fashion.FashionException("--warmup: expected zero or more, got " + warmup);
         RunConfig cfg = ConfigLoader.load(config);
         Overrides.apply(cfg, null, batchSize, null, null);
+        data.applyTo(cfg);
         PrintStream out = System.out;
         try (RuntimeOptions.Runtime rt = runtime.open()) {
-            ImageDataset data = cfg.getData().getDir() == null ? FashionMnist.load(FashionMnist.Split.TRAIN)
-                    : FashionMnist.load(Path.of(cfg.getData().getDir()), FashionMnist.Split.TRAIN);
+            ImageDataset images = DataOptions.limit(DataOptions.loadSplit(cfg, FashionMnist.Split.TRAIN),
+                    cfg.getData().getTrainLimit());
             Model model = ModelFactory.build(cfg);
             Trainer trainer = new Trainer(cfg, model, rt.kernels());
             String kernels = rt.kernels().kernels().describe();
             int threads = rt.kernels().scheduler().threads();
             out.printf("fashion bench: %,d parameters, batch %d, %d thread%s, %s, JDK %s%n", model.parameterCount(),
                     cfg.getTraining().getBatchSize(), threads, threads == 1 ? "" : "s", kernels, Runtime.version());
-            StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, data, warmup, steps, rt.kernels().kernels().name(), threads);
-            print(out, r, data.count());
-            if (json != null) AtomicFiles.writeString(json, toJson(r, data.count(), kernels));
+            StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, images, warmup, steps, rt.kernels().kernels().name(), threads);
+            print(out, r, images.count());
+            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels));
         }
         return 0;
     }
