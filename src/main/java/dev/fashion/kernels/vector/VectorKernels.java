@@ -535,22 +535,36 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void logSoftmax(float[] x, float[] y, int n, int i0, int i1) {
-        float[] t = SCRATCH.get().block(n * L);
+        float[] t = SCRATCH.get().block((n + 1) * L);
         for (int i = i0; i < i1; i += L) {
             int rows = Math.min(L, i1 - i);
             toBlock(x, n, i, rows, t, 0);
-            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) {
-                sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max)));
-            }
-            FloatVector logSum = VectorMath.log(sum);
-            for (int j = 0; j < n; j++) {
-                FloatVector.fromArray(S, t, j * L).sub(max).sub(logSum).intoArray(t, j * L);
-            }
+            shiftSumExp(t, n);
+            subtractLogSum(t, n);
             fromBlock(t, 0, y, n, i, rows);
         }
+    }
+
+    // Two steps with only arrays between them: with exp and log in one method C2 stopped inlining log
+    // (NodeCountInliningCutoff), and the vector passed to the real call was boxed, ~1 KB per call.
+
+    /** Block t [n][L]: t[j] -= max over j; t[n] = sum over j of exp(t[j]). */
+    private static void shiftSumExp(float[] t, int n) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < n; j++) {
+            FloatVector shifted = FloatVector.fromArray(S, t, j * L).sub(max);
+            shifted.intoArray(t, j * L);
+            sum = sum.add(VectorMath.exp(shifted));
+        }
+        sum.intoArray(t, n * L);
+    }
+
+    /** Block t [n + 1][L]: t[j] -= log(t[n]) for j &lt; n. */
+    private static void subtractLogSum(float[] t, int n) {
+        FloatVector logSum = VectorMath.log(FloatVector.fromArray(S, t, n * L));
+        for (int j = 0; j < n; j++) FloatVector.fromArray(S, t, j * L).sub(logSum).intoArray(t, j * L);
     }
 
     @Override
