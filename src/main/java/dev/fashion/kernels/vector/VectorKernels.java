@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static jdk.incubator.vector.VectorOperators.GT;
+
 /**
  * The Vector API kernels. Loaded by name from {@code KernelProvider} only after it found the incubator
  * module; the constructor throws {@link UnsupportedOperationException} (meaning "fall back to scalar")
@@ -46,6 +48,7 @@ public final class VectorKernels implements Kernels {
         float[] panel = new float[0];
         float[] rows = new float[0];
         float[] block = new float[0];
+        float[] transposed = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] panel(int size) {
@@ -56,6 +59,11 @@ public final class VectorKernels implements Kernels {
         float[] rows(int size) {
             if (rows.length < size) rows = new float[size];
             return rows;
+        }
+
+        float[] transposed(int size) {
+            if (transposed.length < size) transposed = new float[size];
+            return transposed;
         }
 
         float[] block(int size) {
@@ -93,61 +101,108 @@ public final class VectorKernels implements Kernels {
     //
     // All three forms run one driver, gemm(), on two abstract operands: X gives the broadcast rows r of
     // the tile (read in place when its k axis is contiguous, else packed), Y gives the vector columns s
-    // (always packed into NR-wide, k-major panel strips). C(r, s) lives at c[r * ldcR + s * ldcS].
+    // (always packed into NR-wide, k-major panel strips). C(r, s) lives at c[r * ldc + s], or at
+    // c[s * ldc + r] when C is computed transposed. The fused epilogue (+ bias, ReLU, or a ReLU mask) is
+    // applied where the final k block is stored: in registers for whole tiles, in the copy-out otherwise.
 
     @Override
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n,
                        int i0, int i1, int j0, int j1, boolean accumulate) {
-        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, false, accumulate, null, false, null);
     }
 
     @Override
     public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
-        gemm(a, m, true, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+        gemm(a, m, true, i0, i1, b, n, false, j0, j1, k, c, n, false, accumulate, null, false, null);
     }
 
     @Override
     public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
+        transB(a, b, c, k, n, i0, i1, j0, j1, accumulate, null, false);
+    }
+
+    @Override
+    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                              int i0, int i1, int j0, int j1, boolean relu) {
+        transB(a, b, c, k, n, i0, i1, j0, j1, false, bias, relu);
+    }
+
+    @Override
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                               int i0, int i1, int j0, int j1) {
+        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, false, false, null, false, mask);
+    }
+
+    private static void transB(float[] a, float[] b, float[] c, int k, int n, int i0, int i1, int j0, int j1,
+                               boolean accumulate, float[] bias, boolean relu) {
         // Both operands have k contiguous, so one must be transposed into panels: pick the side that
         // costs less: FMAs issued for whole (padded) tiles, at two per cycle, plus about one cycle per
-        // element the scalar transpose copies. For Y = X·Wᵀ at batch 64 that packs X rather than W, and
-        // the 10-wide output layer gets 64-wide vector strips instead of tiles mostly padding; C is then
-        // written transposed.
+        // element the scalar transposes copy (per unit of k). For Y = X·Wᵀ at batch 64 that packs X
+        // rather than W, and the 10-wide output layer gets 64-wide vector strips instead of tiles mostly
+        // padding; C is then computed transposed.
         int rows = i1 - i0, cols = j1 - j0;
         long normal = (long) MR * NV * ceilDiv(cols, NR) * ceilDiv(rows, MR) + 2L * cols;
-        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows;
+        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows
+                + (long) rows * cols / Math.max(k, 1);
         if (swapped < normal) {
-            gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, 1, n, accumulate);
+            gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, n, true, accumulate, bias, relu, null);
         } else {
-            gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, 1, accumulate);
+            gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, false, accumulate, bias, relu, null);
         }
     }
 
     /**
-     * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1).
+     * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1), then the epilogue.
      * X(r, p) is x[r * xld + p], or x[p * xld + r] when xByK; Y(p, s) is y[p * yld + s], or
-     * y[s * yld + p] when yByS.
+     * y[s * yld + p] when yByS. Epilogue, in this order: + bias[C column] (bias not null), max(., 0)
+     * (relu), 0 where mask (laid out as C) is not &gt; 0 (mask not null).
      */
     private static void gemm(float[] x, int xld, boolean xByK, int r0, int r1,
                              float[] y, int yld, boolean yByS, int s0, int s1,
-                             int k, float[] c, int ldcR, int ldcS, boolean accumulate) {
+                             int k, float[] c, int ldc, boolean transposed, boolean accumulate,
+                             float[] bias, boolean relu, float[] mask) {
         if (r0 >= r1 || s0 >= s1) return;
+        Scratch scratch = SCRATCH.get();
+        // A transposed C is accumulated in scratch as rows r (padded to whole tiles) by s, so every tile
+        // takes the in-register path, and is transposed into C once at the end with the epilogue (before:
+        // every tile went through the scalar edge copy, in and out, once per k block).
+        int width = ceilDiv(s1 - s0, NR) * NR;
+        float[] ct = transposed ? scratch.transposed(ceilDiv(r1 - r0, MR) * MR * width) : null;
+        if (transposed && accumulate) {
+            for (int r = r0; r < r1; r++) {
+                for (int s = s0; s < s1; s++) ct[(r - r0) * width + s - s0] = c[s * ldc + r];
+            }
+        }
         if (k == 0) {
-            if (!accumulate) {
+            if (transposed) {
                 for (int r = r0; r < r1; r++) {
-                    for (int s = s0; s < s1; s++) c[r * ldcR + s * ldcS] = 0f;
+                    for (int s = s0; s < s1; s++) {
+                        float v = accumulate ? ct[(r - r0) * width + s - s0] : 0f;
+                        c[s * ldc + r] = finish(v, bias, r, relu, null, 0);
+                    }
+                }
+            } else {
+                for (int r = r0; r < r1; r++) {
+                    for (int s = s0; s < s1; s++) {
+                        int ci = r * ldc + s;
+                        c[ci] = finish(accumulate ? c[ci] : 0f, bias, s, relu, mask, ci);
+                    }
                 }
             }
             return;
         }
-        Scratch scratch = SCRATCH.get();
         for (int sb = s0; sb < s1; sb += NC) {
             int se = Math.min(s1, sb + NC);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
+                // The epilogue goes with the final k block; a transposed C gets it in the transpose.
+                boolean last = pc + kc == k && !transposed;
+                float[] eBias = last ? bias : null;
+                float[] eMask = last ? mask : null;
+                boolean eRelu = last && relu;
                 float[] panel = scratch.panel(ceilDiv(se - sb, NR) * NR * kc);
                 if (yByS) packPanelTransposed(y, yld, sb, se, pc, kc, panel);
                 else packPanel(y, yld, sb, se, pc, kc, panel);
@@ -165,31 +220,53 @@ public final class VectorKernels implements Kernels {
                     for (int r = r0; r < r1; r += MR) {
                         int rows = Math.min(MR, r1 - r);
                         // Edge rows repeat the last real row; their results are dropped.
-                        int o0 = xBase + r * xStride, last = rows - 1;
-                        int o1 = o0 + Math.min(1, last) * xStride, o2 = o0 + Math.min(2, last) * xStride;
-                        int o3 = o0 + Math.min(3, last) * xStride, o4 = o0 + Math.min(4, last) * xStride;
-                        int o5 = o0 + Math.min(5, last) * xStride, o6 = o0 + Math.min(6, last) * xStride;
-                        int o7 = o0 + last * xStride;
-                        int co = r * ldcR + s * ldcS;
-                        if (rows == MR && cols == NR && ldcS == 1) {
-                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldcR, load);
+                        int o0 = xBase + r * xStride, last1 = rows - 1;
+                        int o1 = o0 + Math.min(1, last1) * xStride, o2 = o0 + Math.min(2, last1) * xStride;
+                        int o3 = o0 + Math.min(3, last1) * xStride, o4 = o0 + Math.min(4, last1) * xStride;
+                        int o5 = o0 + Math.min(5, last1) * xStride, o6 = o0 + Math.min(6, last1) * xStride;
+                        int o7 = o0 + last1 * xStride;
+                        if (transposed) {
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc,
+                                    ct, (r - r0) * width + s - s0, width, load, null, 0, false, null);
+                        } else if (rows == MR && cols == NR) {
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc,
+                                    c, r * ldc + s, ldc, load, eBias, s, eRelu, eMask);
                         } else {
-                            // Partial or transposed tile: compute a full tile in scratch, copy out.
+                            // Partial tile: compute a full tile in scratch, copy out with the epilogue.
+                            int co = r * ldc + s;
                             float[] t = scratch.tile;
                             if (load) {
                                 for (int i = 0; i < rows; i++) {
-                                    for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldcR + j * ldcS];
+                                    for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldc + j];
                                 }
                             }
-                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load,
+                                    null, 0, false, null);
                             for (int i = 0; i < rows; i++) {
-                                for (int j = 0; j < cols; j++) c[co + i * ldcR + j * ldcS] = t[i * NR + j];
+                                for (int j = 0; j < cols; j++) {
+                                    int ci = co + i * ldc + j;
+                                    c[ci] = finish(t[i * NR + j], eBias, s + j, eRelu, eMask, ci);
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        if (transposed) {
+            for (int r = r0; r < r1; r++) {
+                int t = (r - r0) * width - s0;
+                for (int s = s0; s < s1; s++) c[s * ldc + r] = finish(ct[t + s], bias, r, relu, null, 0);
+            }
+        }
+    }
+
+    /** The epilogue for one element, the same IEEE operations as the vector form in the micro-kernels. */
+    private static float finish(float v, float[] bias, int column, boolean relu, float[] mask, int at) {
+        if (bias != null) v += bias[column];
+        if (relu) v = Math.max(v, 0f);
+        if (mask != null && !(mask[at] > 0f)) v = 0f;
+        return v;
     }
 
     /** Panel strips of Y(p, s) = y[p * ld + s]: strip-major, then p, then NR columns (zero-padded). */
@@ -235,11 +312,25 @@ public final class VectorKernels implements Kernels {
 
     /*
      * Micro-kernels: C[MR x NR] (+)= X rows o0.. (kc values each) times the panel strip at po, starting
-     * from C when load, else from zero. Bodies differ only in tile shape; see TILE for why three.
+     * from C when load, else from zero, then the epilogue in registers (bias at bo, indexed like C's
+     * columns; relu; mask laid out as C). Bodies differ only in tile shape (see TILE for why three) and
+     * are generated by tools/microkernels.py: edit the script, not the bodies. Everything stays inside one
+     * flat method with named locals, because C2 does not inline a helper into a method this big and a
+     * vector that crosses a real call is boxed (STYLE.md: 14-40x slower).
      */
 
+    /** Dispatches on the constant TILE; C2 folds it, so only the chosen kernel is ever compiled. */
+    private static void micro(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                              float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load,
+                              float[] bias, int bo, boolean relu, float[] mask) {
+        if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load, bias, bo, relu, mask);
+        else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load, bias, bo, relu, mask);
+        else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load, bias, bo, relu, mask);
+    }
+
     private static void tile82(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load,
+                               float[] bias, int bo, boolean relu, float[] mask) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -259,8 +350,7 @@ public final class VectorKernels implements Kernels {
             c70 = FloatVector.fromArray(S, c, co + 7 * ldc);
             c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
         } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
         }
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
@@ -291,6 +381,64 @@ public final class VectorKernels implements Kernels {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
+        // Epilogue in registers, in the unfused order: + bias, then max(., 0), or the ReLU mask.
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c40 = c40.add(bias0);
+            c41 = c41.add(bias1);
+            c50 = c50.add(bias0);
+            c51 = c51.add(bias1);
+            c60 = c60.add(bias0);
+            c61 = c61.add(bias1);
+            c70 = c70.add(bias0);
+            c71 = c71.add(bias1);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+            c50 = c50.max(0f);
+            c51 = c51.max(0f);
+            c60 = c60.max(0f);
+            c61 = c61.max(0f);
+            c70 = c70.max(0f);
+            c71 = c71.max(0f);
+        }
+        if (mask != null) {
+            FloatVector zero = FloatVector.zero(S);
+            c00 = zero.blend(c00, FloatVector.fromArray(S, mask, co).compare(GT, 0f));
+            c01 = zero.blend(c01, FloatVector.fromArray(S, mask, co + L).compare(GT, 0f));
+            c10 = zero.blend(c10, FloatVector.fromArray(S, mask, co + ldc).compare(GT, 0f));
+            c11 = zero.blend(c11, FloatVector.fromArray(S, mask, co + ldc + L).compare(GT, 0f));
+            c20 = zero.blend(c20, FloatVector.fromArray(S, mask, co + 2 * ldc).compare(GT, 0f));
+            c21 = zero.blend(c21, FloatVector.fromArray(S, mask, co + 2 * ldc + L).compare(GT, 0f));
+            c30 = zero.blend(c30, FloatVector.fromArray(S, mask, co + 3 * ldc).compare(GT, 0f));
+            c31 = zero.blend(c31, FloatVector.fromArray(S, mask, co + 3 * ldc + L).compare(GT, 0f));
+            c40 = zero.blend(c40, FloatVector.fromArray(S, mask, co + 4 * ldc).compare(GT, 0f));
+            c41 = zero.blend(c41, FloatVector.fromArray(S, mask, co + 4 * ldc + L).compare(GT, 0f));
+            c50 = zero.blend(c50, FloatVector.fromArray(S, mask, co + 5 * ldc).compare(GT, 0f));
+            c51 = zero.blend(c51, FloatVector.fromArray(S, mask, co + 5 * ldc + L).compare(GT, 0f));
+            c60 = zero.blend(c60, FloatVector.fromArray(S, mask, co + 6 * ldc).compare(GT, 0f));
+            c61 = zero.blend(c61, FloatVector.fromArray(S, mask, co + 6 * ldc + L).compare(GT, 0f));
+            c70 = zero.blend(c70, FloatVector.fromArray(S, mask, co + 7 * ldc).compare(GT, 0f));
+            c71 = zero.blend(c71, FloatVector.fromArray(S, mask, co + 7 * ldc + L).compare(GT, 0f));
+        }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
         c10.intoArray(c, co + ldc);
@@ -309,16 +457,9 @@ public final class VectorKernels implements Kernels {
         c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    /** Dispatches on the constant TILE; C2 folds it, so only the chosen kernel is ever compiled. */
-    private static void micro(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
-        if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load);
-        else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load);
-        else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load);
-    }
-
     private static void tile62(float[] x, int o0, int o1, int o2, int o3, int o4, int o5,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load,
+                               float[] bias, int bo, boolean relu, float[] mask) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -359,6 +500,52 @@ public final class VectorKernels implements Kernels {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
+        // Epilogue in registers, in the unfused order: + bias, then max(., 0), or the ReLU mask.
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c40 = c40.add(bias0);
+            c41 = c41.add(bias1);
+            c50 = c50.add(bias0);
+            c51 = c51.add(bias1);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+            c50 = c50.max(0f);
+            c51 = c51.max(0f);
+        }
+        if (mask != null) {
+            FloatVector zero = FloatVector.zero(S);
+            c00 = zero.blend(c00, FloatVector.fromArray(S, mask, co).compare(GT, 0f));
+            c01 = zero.blend(c01, FloatVector.fromArray(S, mask, co + L).compare(GT, 0f));
+            c10 = zero.blend(c10, FloatVector.fromArray(S, mask, co + ldc).compare(GT, 0f));
+            c11 = zero.blend(c11, FloatVector.fromArray(S, mask, co + ldc + L).compare(GT, 0f));
+            c20 = zero.blend(c20, FloatVector.fromArray(S, mask, co + 2 * ldc).compare(GT, 0f));
+            c21 = zero.blend(c21, FloatVector.fromArray(S, mask, co + 2 * ldc + L).compare(GT, 0f));
+            c30 = zero.blend(c30, FloatVector.fromArray(S, mask, co + 3 * ldc).compare(GT, 0f));
+            c31 = zero.blend(c31, FloatVector.fromArray(S, mask, co + 3 * ldc + L).compare(GT, 0f));
+            c40 = zero.blend(c40, FloatVector.fromArray(S, mask, co + 4 * ldc).compare(GT, 0f));
+            c41 = zero.blend(c41, FloatVector.fromArray(S, mask, co + 4 * ldc + L).compare(GT, 0f));
+            c50 = zero.blend(c50, FloatVector.fromArray(S, mask, co + 5 * ldc).compare(GT, 0f));
+            c51 = zero.blend(c51, FloatVector.fromArray(S, mask, co + 5 * ldc + L).compare(GT, 0f));
+        }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
         c10.intoArray(c, co + ldc);
@@ -374,7 +561,8 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void tile43(float[] x, int o0, int o1, int o2, int o3,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load,
+                               float[] bias, int bo, boolean relu, float[] mask) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -414,6 +602,53 @@ public final class VectorKernels implements Kernels {
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
         }
+        // Epilogue in registers, in the unfused order: + bias, then max(., 0), or the ReLU mask.
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
+            FloatVector bias2 = FloatVector.fromArray(S, bias, bo + 2 * L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c02 = c02.add(bias2);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c12 = c12.add(bias2);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c22 = c22.add(bias2);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c32 = c32.add(bias2);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c02 = c02.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c12 = c12.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c22 = c22.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c32 = c32.max(0f);
+        }
+        if (mask != null) {
+            FloatVector zero = FloatVector.zero(S);
+            c00 = zero.blend(c00, FloatVector.fromArray(S, mask, co).compare(GT, 0f));
+            c01 = zero.blend(c01, FloatVector.fromArray(S, mask, co + L).compare(GT, 0f));
+            c02 = zero.blend(c02, FloatVector.fromArray(S, mask, co + 2 * L).compare(GT, 0f));
+            c10 = zero.blend(c10, FloatVector.fromArray(S, mask, co + ldc).compare(GT, 0f));
+            c11 = zero.blend(c11, FloatVector.fromArray(S, mask, co + ldc + L).compare(GT, 0f));
+            c12 = zero.blend(c12, FloatVector.fromArray(S, mask, co + ldc + 2 * L).compare(GT, 0f));
+            c20 = zero.blend(c20, FloatVector.fromArray(S, mask, co + 2 * ldc).compare(GT, 0f));
+            c21 = zero.blend(c21, FloatVector.fromArray(S, mask, co + 2 * ldc + L).compare(GT, 0f));
+            c22 = zero.blend(c22, FloatVector.fromArray(S, mask, co + 2 * ldc + 2 * L).compare(GT, 0f));
+            c30 = zero.blend(c30, FloatVector.fromArray(S, mask, co + 3 * ldc).compare(GT, 0f));
+            c31 = zero.blend(c31, FloatVector.fromArray(S, mask, co + 3 * ldc + L).compare(GT, 0f));
+            c32 = zero.blend(c32, FloatVector.fromArray(S, mask, co + 3 * ldc + 2 * L).compare(GT, 0f));
+        }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
         c02.intoArray(c, co + 2 * L);
@@ -428,50 +663,12 @@ public final class VectorKernels implements Kernels {
         c32.intoArray(c, co + 3 * ldc + 2 * L);
     }
 
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 
     // ---- bias ---------------------------------------------------------------------------------------
-
-    // The fused forms start as the unfused passes over the block (same bits by construction); the
-    // epilogues are applied while the block is still in cache.
-
-    @Override
-    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
-                              int i0, int i1, int j0, int j1, boolean relu) {
-        matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, false);
-        for (int i = i0; i < i1; i++) {
-            int ci = i * n;
-            int j = j0;
-            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
-                FloatVector v = FloatVector.fromArray(S, c, ci + j);
-                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
-                if (relu) v = v.max(0f);
-                v.intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) {
-                float v = bias == null ? c[ci + j] : c[ci + j] + bias[j];
-                c[ci + j] = relu ? Math.max(v, 0f) : v;
-            }
-        }
-    }
-
-    @Override
-    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
-                               int i0, int i1, int j0, int j1) {
-        matmul(a, b, c, m, k, n, i0, i1, j0, j1, false);
-        FloatVector zero = FloatVector.zero(S);
-        for (int i = i0; i < i1; i++) {
-            int ci = i * n;
-            int j = j0;
-            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
-                VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
-                zero.blend(FloatVector.fromArray(S, c, ci + j), on).intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
-        }
-    }
 
     @Override
     public int columnTile() {
