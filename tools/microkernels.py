@@ -16,8 +16,7 @@ def tile(mr, nv):
         return base if v == 0 else (f"{base} + L" if v == 1 else f"{base} + {v} * L")
     out = []
     out.append(f"    private static void tile{mr}{nv}(float[] x, {os_},")
-    out.append(f"                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load,")
-    out.append(f"                               float[] bias, int bo, boolean relu, float[] mask) {{")
+    out.append(f"                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {{")
     out.append(f"        FloatVector {', '.join(acc)};")
     out.append(f"        if (load) {{")
     for i in rows:
@@ -34,25 +33,6 @@ def tile(mr, nv):
         out.append(f"            {'FloatVector ' if i == 0 else ''}av = FloatVector.broadcast(S, x[o{i} + p]);")
         for v in vecs:
             out.append(f"            c{i}{v} = av.fma(b{v}, c{i}{v});")
-    out.append(f"        }}")
-    out.append(f"        // Epilogue in registers, in the unfused order: + bias, then max(., 0), or the ReLU mask.")
-    out.append(f"        if (bias != null) {{")
-    for v in vecs:
-        out.append(f"            FloatVector bias{v} = FloatVector.fromArray(S, bias, {voff('bo', v)});")
-    for i in rows:
-        for v in vecs:
-            out.append(f"            c{i}{v} = c{i}{v}.add(bias{v});")
-    out.append(f"        }}")
-    out.append(f"        if (relu) {{")
-    for i in rows:
-        for v in vecs:
-            out.append(f"            c{i}{v} = c{i}{v}.max(0f);")
-    out.append(f"        }}")
-    out.append(f"        if (mask != null) {{")
-    out.append(f"            FloatVector zero = FloatVector.zero(S);")
-    for i in rows:
-        for v in vecs:
-            out.append(f"            c{i}{v} = zero.blend(c{i}{v}, FloatVector.fromArray(S, mask, {off(i, v)}).compare(GT, 0f));")
     out.append(f"        }}")
     for i in rows:
         for v in vecs:
