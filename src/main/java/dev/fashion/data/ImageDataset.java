@@ -133,11 +133,7 @@ public final class ImageDataset {
         if (out.length < (long) count * size) {
             throw new IllegalArgumentException("out holds " + out.length + " floats, batch needs " + (long) count * size);
         }
-        // Same float operations as the formula, looked up instead of recomputed per pixel.
-        float[] table = new float[256];
-        for (int v = 0; v < 256; v++) {
-            table[v] = (v / 255f - mean) / std;
-        }
+        float[] table = pixelTable(mean, std);
         for (int k = 0; k < count; k++) {
             int src = (start + Objects.checkIndex(indices[offset + k], this.count)) * size;
             int dst = k * size;
@@ -145,6 +141,24 @@ public final class ImageDataset {
                 out[dst + p] = table[pixels[src + p] & 0xff];
             }
         }
+    }
+
+    /** The normalised value of each pixel byte: the same float operations as the formula, looked up. */
+    private record PixelTable(float mean, float std, float[] values) {
+    }
+
+    /** The last table used; kept so a training step does not build (allocate) one per batch. */
+    private volatile PixelTable pixelTable;
+
+    private float[] pixelTable(float mean, float std) {
+        PixelTable t = pixelTable;
+        if (t == null || Float.floatToIntBits(t.mean) != Float.floatToIntBits(mean)
+                || Float.floatToIntBits(t.std) != Float.floatToIntBits(std)) {
+            float[] values = new float[256];
+            for (int v = 0; v < 256; v++) values[v] = (v / 255f - mean) / std;
+            pixelTable = t = new PixelTable(mean, std, values);
+        }
+        return t.values;
     }
 
     /** Writes the labels of images {@code indices[offset .. offset+count-1]} into {@code out[0..count-1]}. */

@@ -2,19 +2,22 @@ package dev.fashion.parallel;
 
 import dev.fashion.FashionException;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Batch-parallel scheduler on its own ForkJoin pool (the common pool has parallelism 1 on two cores and
- * is shared with everything else). Work is described as a number of parts; the caller decides what a
- * part is (a block of output rows or columns), so every output element is always computed by the same
- * sequence of operations whatever the thread count.
+ * Batch-parallel scheduler on its own helper threads. Work is described as a number of parts; the caller
+ * decides what a part is (a block of output rows or columns), so every output element is always computed
+ * by the same sequence of operations whatever the thread count or whichever thread runs the part.
  *
- * <p>The part tasks are preallocated and {@link ForkJoinTask#reinitialize() reinitialized} on each call,
- * so a call allocates nothing. One caller at a time: a training step drives the pool from one thread;
- * a call made from inside a part runs inline.
+ * <p>Why not a ForkJoinPool (the first version): a hand-off to a parked pool worker cost 10-30 µs, which
+ * at batch 64 is the size of a whole layer, and an external {@code invoke} allocated a wait node
+ * whenever it had to block. Here the calling thread takes parts itself, alongside threads-1 helpers
+ * that claim parts from a shared counter; a helper spins for a short while after each call before it
+ * parks, so the next call of the same training step finds it awake. Nothing is allocated per call.
+ *
+ * <p>One caller at a time: a call made while another is running (from inside a part, or from a second
+ * thread) runs its parts inline on its own thread.
  */
 public final class Scheduler implements AutoCloseable {
 
@@ -24,19 +27,39 @@ public final class Scheduler implements AutoCloseable {
         void run(int part);
     }
 
+    /**
+     * How long an idle helper (and a waiting caller) spins before it parks. Consecutive split kernel calls
+     * of a training step come a few to a few hundred microseconds apart; waking a parked thread took
+     * ~50 µs here (measured: 0.3-1.7 µs per hand-off to a spinning helper, 50-70 µs to a parked one).
+     */
+    static final long SPIN_NANOS = 200_000;
+
     private final int threads;
-    private final ForkJoinPool pool;
-    private final Part[] parts;
-    private final Root root = new Root();
+    private final Helper[] helpers;
+
+    /** Set while a call runs; a call that finds it set runs inline. */
+    private final AtomicInteger busy = new AtomicInteger();
+    // The current call, published to the helpers by the volatile write of Helper.call.
+    private PartTask task;
+    private int parts;
+    private final AtomicInteger nextPart = new AtomicInteger();
+    /** Helpers still working on the current call. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Thread caller;
+    private volatile boolean callerParked;
+    private Throwable failure;
+    private volatile boolean closed;
 
     public Scheduler(int threads) {
         if (threads < 1) {
             throw new FashionException("--threads: expected a positive number, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
-        this.parts = new Part[Math.max(threads * 8, 64)];
-        for (int i = 0; i < parts.length; i++) parts[i] = new Part();
+        this.helpers = new Helper[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Helper("fashion-worker-" + (i + 1));
+            helpers[i].thread.start();
+        }
     }
 
     /** All available processors. */
@@ -48,79 +71,123 @@ public final class Scheduler implements AutoCloseable {
         return threads;
     }
 
-    /** The largest number of parts one call may use. */
-    public int maxParts() {
-        return parts.length;
-    }
-
     /** Runs {@code task.run(p)} for every p in [0, n) and returns when all are done. */
     public void forEach(int n, PartTask task) {
         if (n <= 0) return;
-        if (n == 1 || pool == null || ForkJoinTask.inForkJoinPool()) {
+        if (n == 1 || helpers.length == 0 || !busy.compareAndSet(0, 1)) {
             for (int p = 0; p < n; p++) task.run(p);
             return;
         }
-        if (n > parts.length) {
-            throw new IllegalArgumentException("too many parts: " + n + " > " + parts.length);
-        }
-        root.reinitialize();
-        root.n = n;
-        root.task = task;
         try {
-            pool.invoke(root);
+            int used = Math.min(helpers.length, n - 1);
+            this.task = task;
+            this.parts = n;
+            this.failure = null;
+            this.caller = Thread.currentThread();
+            nextPart.set(0);
+            pending.set(used);
+            for (int h = 0; h < used; h++) helpers[h].start();
+            try {
+                runParts();
+            } finally {
+                // A helper that has not woken up yet is not waited for (a parked thread took ~50 µs to
+                // wake on these machines): it gives up the call if the caller withdraws it first.
+                for (int h = 0; h < used; h++) {
+                    if (helpers[h].state.compareAndSet(SIGNALLED, IDLE)) pending.decrementAndGet();
+                }
+                awaitHelpers();
+            }
+            Throwable f = failure;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
+            if (f != null) throw new IllegalStateException(f);
         } finally {
-            root.task = null;
+            this.task = null; // do not keep the caller's job alive
+            this.caller = null;
+            busy.set(0);
+        }
+    }
+
+    /** Claims and runs parts until none are left; the first failure is kept, the other parts still run. */
+    private void runParts() {
+        PartTask t = task;
+        int n = parts;
+        for (int p; (p = nextPart.getAndIncrement()) < n; ) {
+            try {
+                t.run(p);
+            } catch (Throwable e) {
+                fail(e);
+            }
+        }
+    }
+
+    private synchronized void fail(Throwable e) {
+        if (failure == null) failure = e;
+        else if (failure != e) failure.addSuppressed(e);
+    }
+
+    private void awaitHelpers() {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (pending.get() != 0) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                callerParked = true;
+                if (pending.get() != 0) LockSupport.park(this);
+                callerParked = false;
+            }
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        closed = true;
+        for (Helper h : helpers) LockSupport.unpark(h.thread);
     }
 
-    private final class Root extends RecursiveAction {
-        int n;
-        PartTask task;
+    private static final int IDLE = 0, SIGNALLED = 1, RUNNING = 2;
 
-        @Override
-        protected void compute() {
-            // Fork parts 1..n-1, run part 0 here, then join in reverse order (the likeliest to be local).
-            for (int p = 1; p < n; p++) {
-                Part part = parts[p];
-                part.reinitialize();
-                part.index = p;
-                part.task = task;
-                part.fork();
-            }
-            Throwable failure = null;
-            try {
-                task.run(0);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            // Join every forked part even after a failure: none may still run when the next call reuses it.
-            for (int p = n - 1; p >= 1; p--) {
-                try {
-                    parts[p].join();
-                } catch (Throwable t) {
-                    if (failure == null) failure = t;
-                    else if (failure != t) failure.addSuppressed(t);
-                }
-                parts[p].task = null;
-            }
-            if (failure instanceof RuntimeException r) throw r;
-            if (failure instanceof Error e) throw e;
-            if (failure != null) throw new IllegalStateException(failure);
+    /** A helper thread: waits for a call, claims parts with the caller, reports back, waits again. */
+    private final class Helper implements Runnable {
+        final Thread thread;
+        /** SIGNALLED by the caller; the helper takes the call (RUNNING) unless the caller withdrew it. */
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        /** Incremented by the caller to hand this helper a call. */
+        volatile long call;
+        volatile boolean parked;
+
+        Helper(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
         }
-    }
 
-    private static final class Part extends RecursiveAction {
-        int index;
-        PartTask task;
+        void start() {
+            state.set(SIGNALLED);
+            call++; // only the caller writes it
+            if (parked) LockSupport.unpark(thread);
+        }
 
         @Override
-        protected void compute() {
-            task.run(index);
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (call == seen && !closed) {
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (call == seen && !closed) LockSupport.park(this);
+                        parked = false;
+                    }
+                }
+                if (closed) return;
+                seen = call;
+                if (!state.compareAndSet(SIGNALLED, RUNNING)) continue; // withdrawn: the caller did the parts
+                runParts();
+                state.set(IDLE);
+                if (pending.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
+            }
         }
     }
 }

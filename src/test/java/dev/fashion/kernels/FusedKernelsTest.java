@@ -21,8 +21,10 @@ class FusedKernelsTest {
     void linearForwardMatchesMatmulBiasRelu() {
         Random r = new Random(1);
         for (Kernels k : List.of(new ScalarKernels(), KernelProvider.choose().kernels())) {
-            for (int m : new int[]{1, 17, 64}) {
-                for (int kk : SIZES) {
+            // m = 64 with n = 256 or 10 computes C transposed in the vector kernels (bias then runs along
+            // the tile rows); 1, 7 and 65 rows leave partial tiles of every register tile shape.
+            for (int m : new int[]{1, 7, 17, 64, 65}) {
+                for (int kk : new int[]{0, 1, 3, 16, 33, 64, 785}) {
                     for (int n : new int[]{1, 10, 33, 256}) {
                         float[] a = random(r, m * kk), b = random(r, n * kk), bias = random(r, n);
                         for (boolean relu : new boolean[]{false, true}) {
@@ -31,11 +33,20 @@ class FusedKernelsTest {
                                 k.matmulTransB(a, b, want, m, kk, n, 0, m, 0, n, false);
                                 if (bb != null) k.addBias(want, bb, n, 0, m);
                                 if (relu) k.relu(want, want, 0, m * n);
-                                float[] got = new float[m * n];
-                                int jm = n / 2;
+                                String what = k.name() + " " + m + "x" + kk + "x" + n + " relu=" + relu + " bias=" + (bb != null);
+                                // Whole, split by columns, split by rows: the bits must not depend on the block.
+                                float[] got = nan(m * n);
+                                k.linearForward(a, b, bb, got, m, kk, n, 0, m, 0, n, relu);
+                                assertArrayEquals(want, got, what);
+                                got = nan(m * n);
+                                int jm = n / 2, im = m / 2;
                                 k.linearForward(a, b, bb, got, m, kk, n, 0, m, 0, jm, relu);
                                 k.linearForward(a, b, bb, got, m, kk, n, 0, m, jm, n, relu);
-                                assertArrayEquals(want, got, k.name() + " " + m + "x" + kk + "x" + n + " relu=" + relu);
+                                assertArrayEquals(want, got, what + " column blocks");
+                                got = nan(m * n);
+                                k.linearForward(a, b, bb, got, m, kk, n, 0, im, 0, n, relu);
+                                k.linearForward(a, b, bb, got, m, kk, n, im, m, 0, n, relu);
+                                assertArrayEquals(want, got, what + " row blocks");
                             }
                         }
                     }
@@ -44,22 +55,39 @@ class FusedKernelsTest {
         }
     }
 
+    /** NaN everywhere: a kernel that skips an element of its block fails the comparison. */
+    private static float[] nan(int n) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, Float.NaN);
+        return x;
+    }
+
     @Test
     void maskedMatmulMatchesMatmulThenReluBackward() {
         Random r = new Random(2);
         for (Kernels k : List.of(new ScalarKernels(), KernelProvider.choose().kernels())) {
-            for (int m : new int[]{1, 17, 64}) {
-                for (int kk : new int[]{1, 10, 33, 128}) {
+            for (int m : new int[]{1, 7, 17, 64, 65}) {
+                for (int kk : new int[]{0, 1, 10, 33, 128}) {
                     for (int n : SIZES) {
                         float[] a = random(r, m * kk), b = random(r, kk * n), mask = random(r, m * n);
+                        // A ReLU output has exact zeros (and may have -0.0): neither passes the gradient.
+                        for (int i = 0; i < mask.length; i += 5) mask[i] = i % 2 == 0 ? 0f : -0f;
                         float[] want = new float[m * n];
                         k.matmul(a, b, want, m, kk, n, 0, m, 0, n, false);
                         k.reluBackward(mask, want, want, 0, m * n);
-                        float[] got = new float[m * n];
-                        int im = m / 2;
+                        String what = k.name() + " " + m + "x" + kk + "x" + n;
+                        float[] got = nan(m * n);
+                        k.matmulReluMask(a, b, mask, got, m, kk, n, 0, m, 0, n);
+                        assertArrayEquals(want, got, what);
+                        got = nan(m * n);
+                        int im = m / 2, jm = n / 2;
                         k.matmulReluMask(a, b, mask, got, m, kk, n, 0, im, 0, n);
                         k.matmulReluMask(a, b, mask, got, m, kk, n, im, m, 0, n);
-                        assertArrayEquals(want, got, k.name() + " " + m + "x" + kk + "x" + n);
+                        assertArrayEquals(want, got, what + " row blocks");
+                        got = nan(m * n);
+                        k.matmulReluMask(a, b, mask, got, m, kk, n, 0, m, 0, jm);
+                        k.matmulReluMask(a, b, mask, got, m, kk, n, 0, m, jm, n);
+                        assertArrayEquals(want, got, what + " column blocks");
                     }
                 }
             }

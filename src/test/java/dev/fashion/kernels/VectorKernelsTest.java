@@ -120,17 +120,22 @@ class VectorKernelsTest {
         }
     }
 
-    /** A block call writes only its own block. */
+    /** A block call writes only its own block (64x20x256: A·Bᵀ computes that block of C transposed). */
     @ParameterizedTest
     @EnumSource(Form.class)
     void blockCallLeavesTheRestOfCAlone(Form form) {
-        int m = 37, k = 20, n = 45;
+        for (int[] s : new int[][] {{37, 20, 45, 5, 22, 3, 40}, {64, 20, 256, 5, 60, 3, 250}}) {
+            blockCallLeavesTheRestOfCAlone(form, s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+        }
+    }
+
+    private void blockCallLeavesTheRestOfCAlone(Form form, int m, int k, int n, int i0, int i1, int j0, int j1) {
         Random rnd = new Random(5);
         float[] a = random(m * k, rnd), b = random(k * n, rnd), c = nan(m * n);
-        run(vector, form, a, b, c, m, k, n, 5, 22, 3, 40, false);
+        run(vector, form, a, b, c, m, k, n, i0, i1, j0, j1, false);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                boolean inside = i >= 5 && i < 22 && j >= 3 && j < 40;
+                boolean inside = i >= i0 && i < i1 && j >= j0 && j < j1;
                 assertEquals(inside, !Float.isNaN(c[i * n + j]), "(" + i + "," + j + ")");
             }
         }

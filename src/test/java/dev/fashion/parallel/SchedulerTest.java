@@ -65,6 +65,22 @@ class SchedulerTest {
     }
 
     @Test
+    void aCallAllocatesNothingOnTheCallingThread() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        var hs = (com.sun.management.ThreadMXBean) bean;
+        int[] sink = new int[4];
+        Scheduler.PartTask task = p -> sink[p]++;
+        try (Scheduler s = new Scheduler(2)) {
+            for (int i = 0; i < 1000; i++) s.forEach(4, task);
+            long before = hs.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1000; i++) s.forEach(4, task);
+            assertEquals(0, hs.getCurrentThreadAllocatedBytes() - before);
+        }
+        for (int count : sink) assertEquals(2000, count);
+    }
+
+    @Test
     void rejectsNonPositiveThreadCounts() {
         assertTrue(assertThrows(FashionException.class, () -> new Scheduler(0)).getMessage().contains("--threads"));
     }

@@ -1,10 +1,13 @@
 package dev.fashion.kernels.vector;
 
 import dev.fashion.kernels.Kernels;
+import dev.fashion.kernels.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import static jdk.incubator.vector.VectorOperators.GT;
 
 /**
  * The Vector API kernels. Loaded by name from {@code KernelProvider} only after it found the incubator
@@ -15,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * from 0 or from C, whatever tile or edge handles it (edges are zero-padded full tiles, never a separate
  * scalar formula), so results do not depend on block boundaries or thread count. Element-wise kernels do
  * the same IEEE operations, in the same order, in the vector body and the scalar tail. Row-wise softmax
- * kernels put every row, tail rows included, through the same vector code.
+ * kernels run the scalar baseline (see there for why).
  */
 public final class VectorKernels implements Kernels {
 
@@ -45,7 +48,7 @@ public final class VectorKernels implements Kernels {
     private static final class Scratch {
         float[] panel = new float[0];
         float[] rows = new float[0];
-        float[] block = new float[0];
+        float[] transposed = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] panel(int size) {
@@ -58,10 +61,11 @@ public final class VectorKernels implements Kernels {
             return rows;
         }
 
-        float[] block(int size) {
-            if (block.length < size) block = new float[size];
-            return block;
+        float[] transposed(int size) {
+            if (transposed.length < size) transposed = new float[size];
+            return transposed;
         }
+
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -93,61 +97,109 @@ public final class VectorKernels implements Kernels {
     //
     // All three forms run one driver, gemm(), on two abstract operands: X gives the broadcast rows r of
     // the tile (read in place when its k axis is contiguous, else packed), Y gives the vector columns s
-    // (always packed into NR-wide, k-major panel strips). C(r, s) lives at c[r * ldcR + s * ldcS].
+    // (always packed into NR-wide, k-major panel strips). C(r, s) lives at c[r * ldc + s], or at
+    // c[s * ldc + r] when C is computed transposed. The fused epilogue (+ bias, ReLU, or a ReLU mask) is
+    // applied right after the final k block of a tile is stored, while it is in L1 (see finishTile), or
+    // in the copy-out of partial and transposed tiles.
 
     @Override
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n,
                        int i0, int i1, int j0, int j1, boolean accumulate) {
-        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, false, accumulate, null, false, null);
     }
 
     @Override
     public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
-        gemm(a, m, true, i0, i1, b, n, false, j0, j1, k, c, n, 1, accumulate);
+        gemm(a, m, true, i0, i1, b, n, false, j0, j1, k, c, n, false, accumulate, null, false, null);
     }
 
     @Override
     public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
+        transB(a, b, c, k, n, i0, i1, j0, j1, accumulate, null, false);
+    }
+
+    @Override
+    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
+                              int i0, int i1, int j0, int j1, boolean relu) {
+        transB(a, b, c, k, n, i0, i1, j0, j1, false, bias, relu);
+    }
+
+    @Override
+    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
+                               int i0, int i1, int j0, int j1) {
+        gemm(a, k, false, i0, i1, b, n, false, j0, j1, k, c, n, false, false, null, false, mask);
+    }
+
+    private static void transB(float[] a, float[] b, float[] c, int k, int n, int i0, int i1, int j0, int j1,
+                               boolean accumulate, float[] bias, boolean relu) {
         // Both operands have k contiguous, so one must be transposed into panels: pick the side that
         // costs less: FMAs issued for whole (padded) tiles, at two per cycle, plus about one cycle per
-        // element the scalar transpose copies. For Y = X·Wᵀ at batch 64 that packs X rather than W, and
-        // the 10-wide output layer gets 64-wide vector strips instead of tiles mostly padding; C is then
-        // written transposed.
+        // element the scalar transposes copy (per unit of k). For Y = X·Wᵀ at batch 64 that packs X
+        // rather than W, and the 10-wide output layer gets 64-wide vector strips instead of tiles mostly
+        // padding; C is then computed transposed.
         int rows = i1 - i0, cols = j1 - j0;
         long normal = (long) MR * NV * ceilDiv(cols, NR) * ceilDiv(rows, MR) + 2L * cols;
-        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows;
+        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows
+                + (long) rows * cols / Math.max(k, 1);
         if (swapped < normal) {
-            gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, 1, n, accumulate);
+            gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, n, true, accumulate, bias, relu, null);
         } else {
-            gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, 1, accumulate);
+            gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, false, accumulate, bias, relu, null);
         }
     }
 
     /**
-     * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1).
+     * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1), then the epilogue.
      * X(r, p) is x[r * xld + p], or x[p * xld + r] when xByK; Y(p, s) is y[p * yld + s], or
-     * y[s * yld + p] when yByS.
+     * y[s * yld + p] when yByS. Epilogue, in this order: + bias[C column] (bias not null), max(., 0)
+     * (relu), 0 where mask (laid out as C) is not &gt; 0 (mask not null).
      */
     private static void gemm(float[] x, int xld, boolean xByK, int r0, int r1,
                              float[] y, int yld, boolean yByS, int s0, int s1,
-                             int k, float[] c, int ldcR, int ldcS, boolean accumulate) {
+                             int k, float[] c, int ldc, boolean transposed, boolean accumulate,
+                             float[] bias, boolean relu, float[] mask) {
         if (r0 >= r1 || s0 >= s1) return;
+        Scratch scratch = SCRATCH.get();
+        // A transposed C is accumulated in scratch as rows r (padded to whole tiles) by s, so every tile
+        // takes the in-register path, and is transposed into C once at the end with the epilogue (before:
+        // every tile went through the scalar edge copy, in and out, once per k block).
+        int width = ceilDiv(s1 - s0, NR) * NR;
+        float[] ct = transposed ? scratch.transposed(ceilDiv(r1 - r0, MR) * MR * width) : null;
+        if (transposed && accumulate) {
+            for (int r = r0; r < r1; r++) {
+                for (int s = s0; s < s1; s++) ct[(r - r0) * width + s - s0] = c[s * ldc + r];
+            }
+        }
         if (k == 0) {
-            if (!accumulate) {
+            if (transposed) {
                 for (int r = r0; r < r1; r++) {
-                    for (int s = s0; s < s1; s++) c[r * ldcR + s * ldcS] = 0f;
+                    for (int s = s0; s < s1; s++) {
+                        float v = accumulate ? ct[(r - r0) * width + s - s0] : 0f;
+                        c[s * ldc + r] = finish(v, bias, r, relu, null, 0);
+                    }
+                }
+            } else {
+                for (int r = r0; r < r1; r++) {
+                    for (int s = s0; s < s1; s++) {
+                        int ci = r * ldc + s;
+                        c[ci] = finish(accumulate ? c[ci] : 0f, bias, s, relu, mask, ci);
+                    }
                 }
             }
             return;
         }
-        Scratch scratch = SCRATCH.get();
         for (int sb = s0; sb < s1; sb += NC) {
             int se = Math.min(s1, sb + NC);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
+                // The epilogue goes with the final k block; a transposed C gets it in the transpose.
+                boolean last = pc + kc == k && !transposed;
+                float[] eBias = last ? bias : null;
+                float[] eMask = last ? mask : null;
+                boolean eRelu = last && relu;
                 float[] panel = scratch.panel(ceilDiv(se - sb, NR) * NR * kc);
                 if (yByS) packPanelTransposed(y, yld, sb, se, pc, kc, panel);
                 else packPanel(y, yld, sb, se, pc, kc, panel);
@@ -165,31 +217,54 @@ public final class VectorKernels implements Kernels {
                     for (int r = r0; r < r1; r += MR) {
                         int rows = Math.min(MR, r1 - r);
                         // Edge rows repeat the last real row; their results are dropped.
-                        int o0 = xBase + r * xStride, last = rows - 1;
-                        int o1 = o0 + Math.min(1, last) * xStride, o2 = o0 + Math.min(2, last) * xStride;
-                        int o3 = o0 + Math.min(3, last) * xStride, o4 = o0 + Math.min(4, last) * xStride;
-                        int o5 = o0 + Math.min(5, last) * xStride, o6 = o0 + Math.min(6, last) * xStride;
-                        int o7 = o0 + last * xStride;
-                        int co = r * ldcR + s * ldcS;
-                        if (rows == MR && cols == NR && ldcS == 1) {
-                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldcR, load);
+                        int o0 = xBase + r * xStride, last1 = rows - 1;
+                        int o1 = o0 + Math.min(1, last1) * xStride, o2 = o0 + Math.min(2, last1) * xStride;
+                        int o3 = o0 + Math.min(3, last1) * xStride, o4 = o0 + Math.min(4, last1) * xStride;
+                        int o5 = o0 + Math.min(5, last1) * xStride, o6 = o0 + Math.min(6, last1) * xStride;
+                        int o7 = o0 + last1 * xStride;
+                        if (transposed) {
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc,
+                                    ct, (r - r0) * width + s - s0, width, load);
+                        } else if (rows == MR && cols == NR) {
+                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, r * ldc + s, ldc, load);
+                            if (eBias != null || eRelu || eMask != null) {
+                                finishTile(c, r * ldc + s, ldc, eBias, s, eRelu, eMask);
+                            }
                         } else {
-                            // Partial or transposed tile: compute a full tile in scratch, copy out.
+                            // Partial tile: compute a full tile in scratch, copy out with the epilogue.
+                            int co = r * ldc + s;
                             float[] t = scratch.tile;
                             if (load) {
                                 for (int i = 0; i < rows; i++) {
-                                    for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldcR + j * ldcS];
+                                    for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldc + j];
                                 }
                             }
                             micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
                             for (int i = 0; i < rows; i++) {
-                                for (int j = 0; j < cols; j++) c[co + i * ldcR + j * ldcS] = t[i * NR + j];
+                                for (int j = 0; j < cols; j++) {
+                                    int ci = co + i * ldc + j;
+                                    c[ci] = finish(t[i * NR + j], eBias, s + j, eRelu, eMask, ci);
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        if (transposed) {
+            for (int r = r0; r < r1; r++) {
+                int t = (r - r0) * width - s0;
+                for (int s = s0; s < s1; s++) c[s * ldc + r] = finish(ct[t + s], bias, r, relu, null, 0);
+            }
+        }
+    }
+
+    /** The epilogue for one element, the same IEEE operations as the vector form in the micro-kernels. */
+    private static float finish(float v, float[] bias, int column, boolean relu, float[] mask, int at) {
+        if (bias != null) v += bias[column];
+        if (relu) v = Math.max(v, 0f);
+        if (mask != null && !(mask[at] > 0f)) v = 0f;
+        return v;
     }
 
     /** Panel strips of Y(p, s) = y[p * ld + s]: strip-major, then p, then NR columns (zero-padded). */
@@ -235,11 +310,41 @@ public final class VectorKernels implements Kernels {
 
     /*
      * Micro-kernels: C[MR x NR] (+)= X rows o0.. (kc values each) times the panel strip at po, starting
-     * from C when load, else from zero. Bodies differ only in tile shape; see TILE for why three.
+     * from C when load, else from zero. Bodies differ only in tile shape (see TILE for why three) and are
+     * generated by tools/microkernels.py: edit the script, not the bodies. Everything stays inside one
+     * flat method with named locals, because C2 does not inline a helper into a method this big and a
+     * vector that crosses a real call is boxed (STYLE.md: 14-40x slower).
      */
 
+    /** Dispatches on the constant TILE; C2 folds it, so only the chosen kernel is ever compiled. */
+    private static void micro(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                              float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load);
+        else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load);
+        else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load);
+    }
+
+    /**
+     * The epilogue over the whole tile the micro-kernel just stored, while it is in L1. Not in the
+     * micro-kernel's registers: that was measured ~40% slower at 256x256x256 on JDK 17 (4x3) and 25 (6x2),
+     * because the extra live vectors made C2 allocate the k loop's registers worse (AVX2 has 16).
+     */
+    private static void finishTile(float[] c, int co, int ldc, float[] bias, int bo, boolean relu, float[] mask) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < MR; i++) {
+            for (int v = 0; v < NR; v += L) {
+                int at = co + i * ldc + v;
+                FloatVector x = FloatVector.fromArray(S, c, at);
+                if (bias != null) x = x.add(FloatVector.fromArray(S, bias, bo + v));
+                if (relu) x = x.max(0f);
+                if (mask != null) x = zero.blend(x, FloatVector.fromArray(S, mask, at).compare(GT, 0f));
+                x.intoArray(c, at);
+            }
+        }
+    }
+
     private static void tile82(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -259,8 +364,7 @@ public final class VectorKernels implements Kernels {
             c70 = FloatVector.fromArray(S, c, co + 7 * ldc);
             c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
         } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
         }
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
@@ -309,16 +413,8 @@ public final class VectorKernels implements Kernels {
         c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    /** Dispatches on the constant TILE; C2 folds it, so only the chosen kernel is ever compiled. */
-    private static void micro(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
-        if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load);
-        else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load);
-        else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load);
-    }
-
     private static void tile62(float[] x, int o0, int o1, int o2, int o3, int o4, int o5,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -374,7 +470,7 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void tile43(float[] x, int o0, int o1, int o2, int o3,
-                             float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -428,50 +524,12 @@ public final class VectorKernels implements Kernels {
         c32.intoArray(c, co + 3 * ldc + 2 * L);
     }
 
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 
     // ---- bias ---------------------------------------------------------------------------------------
-
-    // The fused forms start as the unfused passes over the block (same bits by construction); the
-    // epilogues are applied while the block is still in cache.
-
-    @Override
-    public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
-                              int i0, int i1, int j0, int j1, boolean relu) {
-        matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, false);
-        for (int i = i0; i < i1; i++) {
-            int ci = i * n;
-            int j = j0;
-            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
-                FloatVector v = FloatVector.fromArray(S, c, ci + j);
-                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
-                if (relu) v = v.max(0f);
-                v.intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) {
-                float v = bias == null ? c[ci + j] : c[ci + j] + bias[j];
-                c[ci + j] = relu ? Math.max(v, 0f) : v;
-            }
-        }
-    }
-
-    @Override
-    public void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
-                               int i0, int i1, int j0, int j1) {
-        matmul(a, b, c, m, k, n, i0, i1, j0, j1, false);
-        FloatVector zero = FloatVector.zero(S);
-        for (int i = i0; i < i1; i++) {
-            int ci = i * n;
-            int j = j0;
-            for (int bound = j0 + S.loopBound(j1 - j0); j < bound; j += L) {
-                VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
-                zero.blend(FloatVector.fromArray(S, c, ci + j), on).intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
-        }
-    }
 
     @Override
     public int columnTile() {
@@ -529,105 +587,33 @@ public final class VectorKernels implements Kernels {
         for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
-    // Rows of a softmax are short (10 classes), so the vectors run across L rows at once: the rows are
-    // transposed into a class-major block [n][L] in scratch, computed lane-wise, and copied back. Tail
-    // rows take the same path with zero-filled lanes, so every row gets the same bits wherever it is.
+    // Row-wise softmax kernels run the scalar baseline. They used to run vectors across 8 rows at once
+    // (a class-major block, exp and log as Cephes polynomials): 2-4 µs instead of ~5 µs per 64x10 batch,
+    // but on JDK 17 about every second JVM run compiled that exp/log code so that C2 kept boxing vectors
+    // for good (11-16 KB per call, 15 KB per training step, measured by timing each kernel's allocation
+    // after 2,500 steps), whatever the method split. A few microseconds per step are not worth that.
+    // Math.exp and Math.log run the same stubs interpreted and compiled, so results stay reproducible.
+
+    private static final ScalarKernels ROWS = new ScalarKernels();
 
     @Override
     public void logSoftmax(float[] x, float[] y, int n, int i0, int i1) {
-        float[] t = SCRATCH.get().block(n * L);
-        for (int i = i0; i < i1; i += L) {
-            int rows = Math.min(L, i1 - i);
-            toBlock(x, n, i, rows, t, 0);
-            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) {
-                sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max)));
-            }
-            FloatVector logSum = VectorMath.log(sum);
-            for (int j = 0; j < n; j++) {
-                FloatVector.fromArray(S, t, j * L).sub(max).sub(logSum).intoArray(t, j * L);
-            }
-            fromBlock(t, 0, y, n, i, rows);
-        }
+        ROWS.logSoftmax(x, y, n, i0, i1);
     }
 
     @Override
     public void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
-        float[] t = SCRATCH.get().block(2 * n * L);
-        int d = n * L;
-        for (int i = i0; i < i1; i += L) {
-            int rows = Math.min(L, i1 - i);
-            toBlock(y, n, i, rows, t, 0);
-            toBlock(dy, n, i, rows, t, d);
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) sum = sum.add(FloatVector.fromArray(S, t, d + j * L));
-            for (int j = 0; j < n; j++) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L));
-                FloatVector.fromArray(S, t, d + j * L).sub(e.mul(sum)).intoArray(t, j * L);
-            }
-            fromBlock(t, 0, dx, n, i, rows);
-        }
+        ROWS.logSoftmaxBackward(y, dy, dx, n, i0, i1);
     }
 
     @Override
     public void softmax(float[] x, float[] y, int n, int i0, int i1) {
-        float[] t = SCRATCH.get().block(n * L);
-        for (int i = i0; i < i1; i += L) {
-            int rows = Math.min(L, i1 - i);
-            toBlock(x, n, i, rows, t, 0);
-            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < n; j++) max = max.max(FloatVector.fromArray(S, t, j * L));
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, t, j * L).sub(max));
-                e.intoArray(t, j * L);
-                sum = sum.add(e);
-            }
-            FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
-            for (int j = 0; j < n; j++) FloatVector.fromArray(S, t, j * L).mul(inv).intoArray(t, j * L);
-            fromBlock(t, 0, y, n, i, rows);
-        }
+        ROWS.softmax(x, y, n, i0, i1);
     }
 
     @Override
     public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
-        float[] t = SCRATCH.get().block(2 * n * L);
-        int d = n * L;
-        for (int i = i0; i < i1; i += L) {
-            int rows = Math.min(L, i1 - i);
-            toBlock(y, n, i, rows, t, 0);
-            toBlock(dy, n, i, rows, t, d);
-            FloatVector dot = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) {
-                dot = dot.add(FloatVector.fromArray(S, t, d + j * L).mul(FloatVector.fromArray(S, t, j * L)));
-            }
-            for (int j = 0; j < n; j++) {
-                FloatVector yj = FloatVector.fromArray(S, t, j * L);
-                yj.mul(FloatVector.fromArray(S, t, d + j * L).sub(dot)).intoArray(t, j * L);
-            }
-            fromBlock(t, 0, dx, n, i, rows);
-        }
-    }
-
-    /** t[to + j * L + l] = src[(i + l) * n + j] for l < rows; lanes past rows are zero. */
-    private static void toBlock(float[] src, int n, int i, int rows, float[] t, int to) {
-        for (int l = 0; l < rows; l++) {
-            int r = (i + l) * n;
-            for (int j = 0; j < n; j++) t[to + j * L + l] = src[r + j];
-        }
-        for (int l = rows; l < L; l++) {
-            for (int j = 0; j < n; j++) t[to + j * L + l] = 0f;
-        }
-    }
-
-    /** dst[(i + l) * n + j] = t[from + j * L + l] for l < rows. */
-    private static void fromBlock(float[] t, int from, float[] dst, int n, int i, int rows) {
-        for (int l = 0; l < rows; l++) {
-            int r = (i + l) * n;
-            for (int j = 0; j < n; j++) dst[r + j] = t[from + j * L + l];
-        }
+        ROWS.softmaxBackward(y, dy, dx, n, i0, i1);
     }
 
     // ---- optimizer updates --------------------------------------------------------------------------
