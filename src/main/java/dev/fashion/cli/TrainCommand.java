@@ -10,6 +10,7 @@ import dev.fashion.nn.Model;
 import dev.fashion.report.TrainingCurves;
 import dev.fashion.train.Checkpoint;
 import dev.fashion.train.EpochMetrics;
+import dev.fashion.train.JitWarmup;
 import dev.fashion.train.RunDirectory;
 import dev.fashion.train.Trainer;
 import dev.fashion.train.TrainingListener;
@@ -64,6 +65,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "200",
+            description = {"Train a throwaway copy of the model for N steps on synthetic images while the data loads, so the JIT",
+                    "has compiled the kernels before epoch 1 (0: off; at most a tenth of the run's steps, none under 1,000).",
+                    "Results do not depend on it. Default: ${DEFAULT-VALUE}."})
+    int warmup;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the final summary.")
     boolean quiet;
 
@@ -80,7 +87,15 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) checkpoint.checkResumableWith(cfg);
         PrintStream out = System.out;
         try (RuntimeOptions.Runtime rt = runtime.open()) {
+            if (warmup < 0) throw new FashionException("--warmup: expected 0 or more steps, got " + warmup);
+            long t0 = System.nanoTime();
+            JitWarmup jit = JitWarmup.start(cfg, rt.kernels(), warmup);
+            // A --train-limit tells the run's size now; the data's own size is known after the load.
+            if (cfg.getData().getTrainLimit() > 0) jit.fitTo(runSteps(cfg, cfg.getData().getTrainLimit()));
             DataOptions.Loaded sets = data.load(cfg);
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            jit.fitTo(runSteps(cfg, sets.train().count()));
+            jit.await();
             Model model = ModelFactory.build(cfg);
             Trainer trainer = new Trainer(cfg, model, rt.kernels());
             RunDirectory run;
@@ -100,7 +115,11 @@ final class TrainCommand implements Callable<Integer> {
                         cfg.getTraining().getSeed());
                 out.printf("kernels: %s; threads: %d; JDK %s%n", rt.kernels().kernels().describe(),
                         rt.kernels().scheduler().threads(), Runtime.version());
-                out.println("data: " + sets.describe());
+                out.printf("data: %s, loaded in %.2f s%n", sets.describe(), loadSeconds);
+                if (jit.stepsDone() > 0) {
+                    out.printf("JIT warm-up: %d steps on synthetic images in %.2f s, beside the data load%n",
+                            jit.stepsDone(), jit.seconds());
+                }
                 out.println("model:");
                 out.println(model.summary());
                 out.println("run directory: " + run.dir());
@@ -160,6 +179,11 @@ final class TrainCommand implements Callable<Integer> {
                     (double) sets.train().count() * history.size() / seconds, run.dir());
         }
         return 0;
+    }
+
+    private static long runSteps(RunConfig cfg, int images) {
+        int batch = Math.max(1, cfg.getTraining().getBatchSize());
+        return (long) cfg.getTraining().getEpochs() * ((images + batch - 1) / batch);
     }
 
     /** The weights and metrics are safe by now: a plotting problem is a warning, not a failed run. */

@@ -77,6 +77,28 @@ class TrainingTest {
     }
 
     @Test
+    void aJitWarmupBesideTrainingChangesNothing() {
+        RunConfig cfg = ConfigLoader.loadDefault();
+        cfg.getTraining().setEpochs(1);
+        ImageDataset subset = train.subset(0, 3_000);
+        ImageDataset small = test.subset(0, 1_000);
+        List<float[]> plain = new ArrayList<>();
+        run(cfg, subset, small, 2, plain);
+        List<float[]> warmed = new ArrayList<>();
+        try (Scheduler scheduler = new Scheduler(2)) {
+            ParallelKernels kernels = new ParallelKernels(KernelProvider.choose().kernels(), scheduler);
+            // Overlapping the real run on purpose: the shared kernels must keep no state between calls.
+            JitWarmup warmup = JitWarmup.start(cfg, kernels, 40); // not fitted to the run: this one is short
+            Model model = ModelFactory.build(cfg);
+            new Trainer(cfg, model, kernels).train(subset, small, TrainingListener.NONE);
+            warmup.await();
+            assertEquals(40, warmup.stepsDone());
+            for (Parameter p : model.parameters()) warmed.add(p.data().clone());
+        }
+        for (int i = 0; i < plain.size(); i++) assertArrayEquals(plain.get(i), warmed.get(i), "parameter " + i);
+    }
+
+    @Test
     void sgdWithMomentumTrainsToo() {
         RunConfig cfg = ConfigLoader.loadDefault();
         cfg.getTraining().setEpochs(1);

@@ -1,0 +1,116 @@
+package dev.fashion.train;
+
+import dev.fashion.config.ModelFactory;
+import dev.fashion.config.RunConfig;
+import dev.fashion.data.ImageDataset;
+import dev.fashion.nn.Loss;
+import dev.fashion.nn.Model;
+import dev.fashion.nn.Rng;
+import dev.fashion.parallel.ParallelKernels;
+import dev.fashion.parallel.Scheduler;
+
+/**
+ * Trains a throwaway copy of the model on synthetic images, and evaluates it, on a background thread, so
+ * the JIT has compiled the kernels for this config's shapes before the real run starts; meant to run
+ * while the data loads.
+ *
+ * <p>Why: the Vector API is very slow until C2 compiles it (vectors are objects in the interpreter),
+ * and C2 compiles a kernel only after thousands of calls and loop trips. Without this the reference
+ * run's first epoch took 2.5 s and the third ~1 s (JDK 17, 2 threads); and because the first test
+ * evaluation (batch 1,000) took branches training had not, C2 threw away and recompiled the matmul then.
+ *
+ * <p>The real model, its random streams and its results are untouched: the copy has its own weights,
+ * optimizer state, buffers and seed, and the kernels give the same bits in every JIT tier.
+ */
+public final class JitWarmup {
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile int stepsDone;
+    private volatile int limit;
+    private volatile long nanos;
+
+    private JitWarmup(RunConfig config, ParallelKernels kernels, int steps) {
+        this.limit = steps;
+        this.thread = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                // One thread: on two cores a spinning helper would take the core the JIT compilers need.
+                try (Scheduler one = new Scheduler(1)) {
+                    run(config, new ParallelKernels(kernels.kernels(), one), steps);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+            nanos = System.nanoTime() - t0;
+        }, "fashion-jit-warmup");
+        thread.setDaemon(true);
+    }
+
+    /** Starts {@code steps} warm-up steps (0: none) on a background thread. */
+    public static JitWarmup start(RunConfig config, ParallelKernels kernels, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps);
+        JitWarmup w = new JitWarmup(config, kernels, steps);
+        if (steps > 0) w.thread.start();
+        return w;
+    }
+
+    /**
+     * Stops the warm-up after at most a tenth of the real run's steps, and at once for a run of fewer than
+     * {@link #MIN_RUN_STEPS}: a short run pays more for the warm-up (its first steps run interpreted, over
+     * a second) than it gains.
+     */
+    public void fitTo(long runSteps) {
+        limit = runSteps < MIN_RUN_STEPS ? 0 : (int) Math.min(limit, runSteps / 10);
+    }
+
+    /** About one epoch of the reference run at batch 64. */
+    public static final long MIN_RUN_STEPS = 1000;
+
+    /** Waits for the warm-up to finish; a failure in it is a bug, rethrown here. */
+    public void await() {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the JIT warm-up", e);
+        }
+        if (failure != null) throw new IllegalStateException("JIT warm-up failed: " + failure, failure);
+    }
+
+    public int stepsDone() {
+        return stepsDone;
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
+    }
+
+    private void run(RunConfig config, ParallelKernels kernels, int steps) {
+        Model model = ModelFactory.build(config);
+        Trainer trainer = new Trainer(config, model, kernels);
+        int batch = config.getTraining().getBatchSize();
+        // Random images with the real batch shape; enough of them for a full evaluation batch.
+        int size = model.inputShape().size();
+        int count = Math.max(batch, Evaluator.BATCH);
+        Rng rng = new Rng(0x5EED);
+        byte[] pixels = new byte[count * size];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) rng.nextInt(256);
+        int classes = Math.min(ImageDataset.NUM_CLASSES, model.outputShape().size());
+        for (int i = 0; i < count; i++) labels[i] = (byte) (i % classes);
+        ImageDataset data = new ImageDataset("jit warm-up", count, 1, size, pixels, labels);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) order[i] = i;
+        TrainStep step = trainer.newStep(batch);
+        Evaluator evaluator = new Evaluator(model, Loss.parse(config.getLoss()), Normalization.of(config.getData()),
+                kernels);
+        int batches = count / batch;
+        for (int s = 0; s < limit; s++) {
+            step.run(data, order, (s % batches) * batch, batch);
+            stepsDone = s + 1;
+            // Evaluate part way in too, so the first compilation already knows the inference shapes.
+            if (s == steps / 2) evaluator.evaluate(data);
+        }
+        if (stepsDone > 0) evaluator.evaluate(data);
+    }
+}
