@@ -308,6 +308,44 @@ class VectorKernelsTest {
         }
     }
 
+    /** Rows with infinities, NaN, huge gaps and values past exp's clamps behave as the scalar baseline's. */
+    @ParameterizedTest
+    @EnumSource(Soft.class)
+    void softmaxFamilyHandlesExtremeRowsAsScalarDoes(Soft kind) {
+        float inf = Float.POSITIVE_INFINITY;
+        float[][] rows = {
+                {0f, -1e30f, -200f, -87.5f, -86.9f, 1f, 2f, 3f, 4f, 5f},
+                {-inf, 0f, 1f, -inf, 2f, 3f, 4f, 5f, 6f, 7f},
+                {Float.NaN, 0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f},
+                {-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf},
+                {1e30f, -1e30f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f},
+                {88f, 89f, 100f, -88f, 0f, 0f, 0f, 0f, 0f, 0f},
+        };
+        int n = 10, m = rows.length;
+        float[] x = new float[m * n];
+        for (int i = 0; i < m; i++) System.arraycopy(rows[i], 0, x, i * n, n);
+        ScalarKernels scalar = new ScalarKernels();
+        float[] want = new float[m * n], got = new float[m * n];
+        forward(scalar, kind, x, want, n, 0, m);
+        forward(vector, kind, x, got, n, 0, m);
+        float[] dy = random(m * n, new Random(7)), wantDx = new float[m * n], gotDx = new float[m * n];
+        backward(scalar, kind, want, dy, wantDx, n, 0, m);
+        backward(vector, kind, want, dy, gotDx, n, 0, m);
+        for (int i = 0; i < m * n; i++) {
+            String at = kind + " row " + i / n + " col " + i % n + " (x " + x[i] + ")";
+            assertClose(want[i], got[i], at);
+            assertClose(wantDx[i], gotDx[i], at + " backward");
+        }
+    }
+
+    private static void assertClose(float want, float got, String at) {
+        if (Float.isNaN(want) || Float.isInfinite(want)) {
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), at + ": " + got + " vs " + want);
+        } else {
+            assertTrue(Math.abs(got - want) <= 1e-5 * (1 + Math.abs(want)), at + ": " + got + " vs " + want);
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static void forward(Kernels k, Soft kind, float[] x, float[] y, int n, int i0, int i1) {

@@ -16,9 +16,9 @@ import static jdk.incubator.vector.VectorOperators.GT;
  *
  * <p>Determinism: every matmul element is one chain of vector FMAs over k in increasing order, starting
  * from 0 or from C, whatever tile or edge handles it (edges are zero-padded full tiles, never a separate
- * scalar formula), so results do not depend on block boundaries or thread count. Element-wise kernels do
- * the same IEEE operations, in the same order, in the vector body and the scalar tail. Row-wise softmax
- * kernels run the scalar baseline (see there for why).
+ * scalar formula), so results do not depend on block boundaries or thread count. Element-wise kernels, and
+ * the exp of the softmax family, do the same IEEE operations, in the same order, in the vector body and
+ * the scalar tail.
  */
 public final class VectorKernels implements Kernels {
 
@@ -49,6 +49,7 @@ public final class VectorKernels implements Kernels {
         float[] panel = new float[0];
         float[] rows = new float[0];
         float[] transposed = new float[0];
+        float[] exps = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] panel(int size) {
@@ -64,6 +65,11 @@ public final class VectorKernels implements Kernels {
         float[] transposed(int size) {
             if (transposed.length < size) transposed = new float[size];
             return transposed;
+        }
+
+        float[] exps(int size) {
+            if (exps.length < size) exps = new float[size];
+            return exps;
         }
 
     }
@@ -587,34 +593,118 @@ public final class VectorKernels implements Kernels {
         for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
-    // Row-wise softmax kernels run the scalar baseline. They used to run vectors across 8 rows at once
-    // (a class-major block, exp and log as Cephes polynomials): 2-4 µs instead of ~5 µs per 64x10 batch,
-    // but on JDK 17 about every second JVM run compiled that exp/log code so that C2 kept boxing vectors
-    // for good (11-16 KB per call, 15 KB per training step, measured by timing each kernel's allocation
-    // after 2,500 steps), whatever the method split. A few microseconds per step are not worth that.
-    // Math.exp and Math.log run the same stubs interpreted and compiled, so results stay reproducible.
-
-    private static final ScalarKernels ROWS = new ScalarKernels();
+    // ---- softmax family ------------------------------------------------------------------------------
+    //
+    // A row here is 10 wide, so vectors do not run along a row (one 8- or 16-lane vector and a tail per
+    // row): the per-row max, sum and log stay scalar (10 values, one log), and exp, the expensive part,
+    // runs flat over the block's contiguous rows, across row boundaries, 8 or 16 lanes at a time, from a
+    // scratch buffer. That loop carries no vector from one trip to the next and calls nothing: an earlier
+    // class-major version (8 rows per vector, vectors live across the row loops) was compiled by JDK 17's
+    // C2, in about every second JVM run, into code that boxed vectors on every call.
 
     @Override
     public void logSoftmax(float[] x, float[] y, int n, int i0, int i1) {
-        ROWS.logSoftmax(x, y, n, i0, i1);
+        float[] e = SCRATCH.get().exps((i1 - i0) * n);
+        shiftByRowMax(x, y, n, i0, i1);
+        exp(y, i0 * n, e, (i1 - i0) * n);
+        for (int i = i0, o = 0; i < i1; i++, o += n) {
+            int r = i * n;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) sum += e[o + j];
+            float logSum = (float) Math.log(sum);
+            for (int j = 0; j < n; j++) y[r + j] -= logSum;
+        }
     }
 
     @Override
     public void logSoftmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
-        ROWS.logSoftmaxBackward(y, dy, dx, n, i0, i1);
+        float[] e = SCRATCH.get().exps((i1 - i0) * n);
+        exp(y, i0 * n, e, (i1 - i0) * n);
+        for (int i = i0, o = 0; i < i1; i++, o += n) {
+            int r = i * n;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) sum += dy[r + j];
+            for (int j = 0; j < n; j++) dx[r + j] = dy[r + j] - e[o + j] * sum;
+        }
     }
 
     @Override
     public void softmax(float[] x, float[] y, int n, int i0, int i1) {
-        ROWS.softmax(x, y, n, i0, i1);
+        shiftByRowMax(x, y, n, i0, i1);
+        exp(y, i0 * n, y, i1 * n - i0 * n, i0 * n);
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) sum += y[r + j];
+            float inv = 1f / sum;
+            for (int j = 0; j < n; j++) y[r + j] *= inv;
+        }
     }
 
     @Override
     public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
-        ROWS.softmaxBackward(y, dy, dx, n, i0, i1);
+        ROWS.softmaxBackward(y, dy, dx, n, i0, i1); // no exp: nothing for vectors to win on 10-wide rows
     }
+
+    private static final ScalarKernels ROWS = new ScalarKernels();
+
+    /** y = x - (max of x's row), the same operations as the scalar baseline, so exp never overflows. */
+    private static void shiftByRowMax(float[] x, float[] y, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            int r = i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) max = Math.max(max, x[r + j]);
+            for (int j = 0; j < n; j++) y[r + j] = x[r + j] - max;
+        }
+    }
+
+    private static void exp(float[] src, int from, float[] dst, int count) {
+        exp(src, from, dst, count, 0);
+    }
+
+    /*
+     * dst[to + i] = exp(src[from + i]) for i < count, for arguments up to 88 (the callers pass x - max
+     * <= 0; below -87 the result is about 2^-126 instead of smaller, which no sum of a row notices).
+     * Cephes' expf: exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts, exp(r) a
+     * degree-7 polynomial; about 1 ulp. n is rounded by adding 1.5 * 2^23 (whose float bits then hold n
+     * in the low bits, so 2^n is built from them by an integer add and shift). Only IEEE adds,
+     * multiplies and FMAs, the vector body and the scalar tail the same sequence: every element gets the
+     * same bits wherever it falls, interpreted or compiled (VectorOperators.EXP does not: SVML stubs).
+     */
+    private static void exp(float[] src, int from, float[] dst, int count, int to) {
+        int i = 0;
+        for (int bound = S.loopBound(count); i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, src, from + i).max(EXP_LO).min(EXP_HI);
+            FloatVector t = x.fma(LOG2E, ROUNDER);
+            FloatVector n = t.sub(ROUNDER);
+            FloatVector r = n.mul(NEG_LN2_HI).add(x).add(n.mul(NEG_LN2_LO)); // n * hi is exact
+            // Constants broadcast in the loop (C2 hoists them), so no vector is live across the back edge.
+            FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3))
+                    .fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
+            FloatVector er = p.fma(r.mul(r), r).add(1f);
+            FloatVector scale = t.reinterpretAsInts().add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            er.mul(scale).intoArray(dst, to + i);
+        }
+        for (; i < count; i++) {
+            float x = Math.min(Math.max(src[from + i], EXP_LO), EXP_HI);
+            float t = Math.fma(x, LOG2E, ROUNDER);
+            float n = t - ROUNDER;
+            float r = n * NEG_LN2_HI + x + n * NEG_LN2_LO;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P0, P1), r, P2), r, P3), r, P4), r, P5);
+            float er = Math.fma(p, r * r, r) + 1f;
+            dst[to + i] = er * Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXP_BIAS) << 23);
+        }
+    }
+
+    private static final float EXP_LO = -87f, EXP_HI = 88f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUNDER = 12582912f; // 1.5 * 2^23
+    /** Turns the rounder's bits into n + 127, the exponent field of 2^n. */
+    private static final int EXP_BIAS = 127 - 0x4B400000;
+    private static final float NEG_LN2_HI = -0.693359375f, NEG_LN2_LO = 2.12194440e-4f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     // ---- optimizer updates --------------------------------------------------------------------------
     // Vector body and scalar tail spell out the same operations in the same order (no FMA contraction),
