@@ -128,13 +128,22 @@ public final class ImageDataset {
      * reference uses mean 0.5, std 0.5, giving -1..1).
      */
     public void fillBatch(int[] indices, int offset, int count, float[] out, float mean, float std) {
+        fillRows(indices, offset, count, out, 0, count, mean, std);
+    }
+
+    /**
+     * Rows {@code [from, to)} of what {@link #fillBatch} writes for the same arguments, so a batch can be
+     * filled in parts on several threads.
+     */
+    public void fillRows(int[] indices, int offset, int count, float[] out, int from, int to, float mean, float std) {
         Objects.checkFromIndexSize(offset, count, indices.length);
+        Objects.checkFromToIndex(from, to, count);
         int size = imageSize();
         if (out.length < (long) count * size) {
             throw new IllegalArgumentException("out holds " + out.length + " floats, batch needs " + (long) count * size);
         }
         float[] table = pixelTable(mean, std);
-        for (int k = 0; k < count; k++) {
+        for (int k = from; k < to; k++) {
             int src = (start + Objects.checkIndex(indices[offset + k], this.count)) * size;
             int dst = k * size;
             for (int p = 0; p < size; p++) {

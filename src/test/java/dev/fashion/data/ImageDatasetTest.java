@@ -31,6 +31,20 @@ class ImageDatasetTest {
     }
 
     @Test
+    void rowsFilledInPartsEqualTheWholeBatch() {
+        ImageDataset d = sample();
+        int[] order = {2, 0, 1, 2, 1};
+        float[] whole = new float[4 * 2], parts = new float[4 * 2];
+        d.fillBatch(order, 1, 4, whole, 0.5f, 0.5f);
+        d.fillRows(order, 1, 4, parts, 2, 4, 0.5f, 0.5f);
+        d.fillRows(order, 1, 4, parts, 0, 1, 0.5f, 0.5f);
+        assertEquals(0f, parts[2], "row 1 is not in either part");
+        d.fillRows(order, 1, 4, parts, 1, 2, 0.5f, 0.5f);
+        assertArrayEquals(whole, parts);
+        assertThrows(IndexOutOfBoundsException.class, () -> d.fillRows(order, 1, 4, parts, 3, 5, 0f, 1f));
+    }
+
+    @Test
     void subsetIsAView() {
         ImageDataset s = sample().subset(1, 2);
         assertEquals(2, s.count());
