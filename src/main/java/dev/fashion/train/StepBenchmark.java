@@ -43,11 +43,15 @@ public final class StepBenchmark {
         }
     }
 
+    /** Extra warm-up steps are run in windows of this many, at most this many windows. */
+    private static final int WINDOW = 50, MAX_EXTRA_WINDOWS = 40;
+
     private StepBenchmark() {
     }
 
     /**
-     * Runs {@code warmup} untimed steps, then {@code steps} timed ones, over shuffled batches of
+     * Runs {@code warmup} untimed steps (and more, up to 2,000, until a window of them allocates nothing),
+     * then {@code steps} timed ones, over shuffled batches of
      * {@code data} (which wraps around).
      */
     public static Result run(Trainer trainer, RunConfig config, ImageDataset data, int warmup, int steps,
@@ -60,14 +64,26 @@ public final class StepBenchmark {
         int batches = order.length / batch;
         if (batches == 0) throw new IllegalArgumentException("need at least one full batch of " + batch + " images");
 
-        long w0 = System.nanoTime();
-        for (int s = 0; s < warmup; s++) step.run(data, order, (s % batches) * batch, batch);
-        double warmupSeconds = (System.nanoTime() - w0) / 1e9;
-
         // The counter allocates a little itself (thread id and byte arrays): measure that and take it off.
         long counterBytes = -AllocationCounter.allocatedBytes();
+        counterBytes += AllocationCounter.allocatedBytes();
+
+        long w0 = System.nanoTime();
+        int warmed = 0;
+        for (; warmed < warmup; warmed++) step.run(data, order, (warmed % batches) * batch, batch);
+        // Then on until a whole window of steps allocates nothing: until then some kernel still runs
+        // code the JIT has not finished (C1 code boxes every vector), or was sent back to the interpreter,
+        // and the timed run would measure the compiler. With two busy cores C2 can lag a fixed count.
+        if (warmup > 0) {
+            for (int window = 0; window < MAX_EXTRA_WINDOWS; window++) {
+                long before = AllocationCounter.allocatedBytes();
+                for (int s = 0; s < WINDOW; s++, warmed++) step.run(data, order, (warmed % batches) * batch, batch);
+                if (before < 0 || AllocationCounter.allocatedBytes() - before - counterBytes <= 0) break;
+            }
+        }
+        double warmupSeconds = (System.nanoTime() - w0) / 1e9;
+
         long alloc0 = AllocationCounter.allocatedBytes();
-        counterBytes += alloc0;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) step.run(data, order, (s % batches) * batch, batch);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -80,7 +96,7 @@ public final class StepBenchmark {
 
         List<Phase> phases = phases(profile, step.workspace(), batch, trainer.optimizer().type());
         long flops = phases.stream().mapToLong(Phase::flopsPerStep).sum();
-        return new Result(batch, threads, kernels, warmup, warmupSeconds, steps, seconds, flops, phases,
+        return new Result(batch, threads, kernels, warmed, warmupSeconds, steps, seconds, flops, phases,
                 alloc0 < 0 ? -1 : alloc / steps);
     }
 
