@@ -9,6 +9,7 @@ import dev.fashion.data.FashionMnist;
 import dev.fashion.data.ImageDataset;
 import dev.fashion.io.AtomicFiles;
 import dev.fashion.nn.Model;
+import dev.fashion.parallel.PeakRate;
 import dev.fashion.train.StepBenchmark;
 import dev.fashion.train.Trainer;
 import picocli.CommandLine.Command;
@@ -37,11 +38,17 @@ final class BenchCommand implements Callable<Integer> {
     int steps;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "400",
-            description = "Untimed steps first, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+            description = "Untimed steps first, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}); "
+                    + "then more, in windows of 50 (up to 2,000), until a window allocates nothing. 0: none at all.")
     int warmup;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
+
+    @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure the kernels' peak FMA rate on the same threads (register-only, about a "
+                    + "second) and show every rate as a share of it (default: on; --no-peak skips it).")
+    boolean peak;
 
     @Mixin
     DataOptions data;
@@ -67,25 +74,34 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("fashion bench: %,d parameters, batch %d, %d thread%s, %s, JDK %s%n", model.parameterCount(),
                     cfg.getTraining().getBatchSize(), threads, threads == 1 ? "" : "s", kernels, Runtime.version());
             StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, images, warmup, steps, rt.kernels().kernels().name(), threads);
-            print(out, r, images.count());
-            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels));
+            PeakRate.Result p = peak ? PeakRate.measure(rt.kernels(), 0.3) : null;
+            print(out, r, images.count(), p);
+            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels, p));
         }
         return 0;
     }
 
-    static void print(PrintStream out, StepBenchmark.Result r, int epochImages) {
+    static void print(PrintStream out, StepBenchmark.Result r, int epochImages, PeakRate.Result peak) {
         out.printf("warm-up: %d steps in %.2f s; timed: %d steps in %.3f s%n", r.warmupSteps(), r.warmupSeconds(),
                 r.steps(), r.seconds());
         out.printf("%n  %.3f ms/step   %,.0f images/s   %.2f s/epoch (%,d images)   %.1f GFLOP/s (%.1f MFLOP/step)%n",
                 r.millisPerStep(), r.imagesPerSecond(), r.secondsPerEpoch(epochImages), epochImages, r.gflops(),
                 r.flopsPerStep() / 1e6);
         if (r.allocatedBytesPerStep() >= 0) out.printf("  allocated: %,d bytes/step (all threads)%n", r.allocatedBytesPerStep());
-        out.printf("%n  %-28s %9s %7s %9s%n", "phase (profiled run)", "ms/step", "share", "GFLOP/s");
+        if (peak != null) {
+            out.printf("  peak: %.1f GFLOP/s on %d thread%s (%.1f per thread; register-only FMAs, measured now):"
+                            + " the step runs at %.0f%% of it%n", peak.gflops(), peak.threads(),
+                    peak.threads() == 1 ? "" : "s", peak.gflopsPerThread(), 100 * r.gflops() / peak.gflops());
+        }
+        out.printf("%n  %-28s %9s %7s %9s%s%n", "phase (profiled run)", "ms/step", "share", "GFLOP/s",
+                peak == null ? "" : "  of peak");
         double totalMs = 0;
         for (StepBenchmark.Phase p : r.phases()) {
             totalMs += p.millisPerStep();
-            out.printf("  %-28s %9.4f %6.1f%% %9s%n", p.name(), p.millisPerStep(), 100 * p.share(),
-                    p.flopsPerStep() == 0 ? "" : String.format("%.1f", p.gflops()));
+            boolean flops = p.flopsPerStep() != 0;
+            out.printf("  %-28s %9.4f %6.1f%% %9s%s%n", p.name(), p.millisPerStep(), 100 * p.share(),
+                    flops ? String.format("%.1f", p.gflops()) : "",
+                    peak == null || !flops ? "" : String.format("  %7.0f%%", 100 * p.gflops() / peak.gflops()));
         }
         out.printf("  %-28s %9.4f %6.1f%%%n", "total", totalMs, 100.0);
         double fwd = sum(r.phases(), " forward"), bwd = sum(r.phases(), " backward"), opt = sum(r.phases(), "optimizer");
@@ -97,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         return phases.stream().filter(p -> p.name().contains(part)).mapToDouble(StepBenchmark.Phase::millisPerStep).sum();
     }
 
-    static String toJson(StepBenchmark.Result r, int epochImages, String kernels) throws Exception {
+    static String toJson(StepBenchmark.Result r, int epochImages, String kernels, PeakRate.Result peak) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batch_size", r.batch());
         m.put("threads", r.threads());
@@ -114,6 +130,11 @@ final class BenchCommand implements Callable<Integer> {
         m.put("gflops", r.gflops());
         m.put("flops_per_step", r.flopsPerStep());
         m.put("allocated_bytes_per_step", r.allocatedBytesPerStep());
+        if (peak != null) {
+            m.put("peak_gflops", peak.gflops());
+            m.put("peak_gflops_per_thread", peak.gflopsPerThread());
+            m.put("peak_share", r.gflops() / peak.gflops());
+        }
         List<Map<String, Object>> phases = r.phases().stream().map(p -> {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("phase", p.name());
@@ -121,6 +142,7 @@ final class BenchCommand implements Callable<Integer> {
             pm.put("share", p.share());
             pm.put("flops_per_step", p.flopsPerStep());
             pm.put("gflops", p.gflops());
+            if (peak != null && p.flopsPerStep() != 0) pm.put("peak_share", p.gflops() / peak.gflops());
             return pm;
         }).toList();
         m.put("phases", phases);

@@ -107,4 +107,15 @@ public interface Kernels {
      */
     void sgd(float[] p, float[] g, float[] buf, int from, int to,
              float lr, float momentum, float weightDecay, boolean nesterov);
+
+    // ---- calibration --------------------------------------------------------------------------------
+
+    /**
+     * Runs independent chains of register-only multiply-adds, enough of them to keep every FMA unit busy,
+     * until at least {@code flops} flops are done, and returns the exact count. Nothing is loaded or
+     * stored, so the rate is the ceiling this implementation's arithmetic can reach on one core: the
+     * "peak" that {@code bench} and the JMH suite measure instead of trusting a data sheet (turbo, VMs and
+     * the JIT all move it). The chains' sum goes to {@code sink[0]} so the JIT cannot drop the work.
+     */
+    long fmaProbe(long flops, float[] sink);
 }

@@ -194,4 +194,20 @@ public final class ScalarKernels implements Kernels {
             p[i] -= lr * gi;
         }
     }
+
+    /** Twelve chains: FMA latency (4-5 cycles) times the units (2) per core, with room to spare. */
+    @Override
+    public long fmaProbe(long flops, float[] sink) {
+        long rounds = Math.max(1, (flops + 23) / 24);
+        float m = 0.999f, c = 1e-3f;
+        float a0 = sink[0], a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5;
+        float a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11;
+        for (long r = 0; r < rounds; r++) {
+            a0 = Math.fma(a0, m, c); a1 = Math.fma(a1, m, c); a2 = Math.fma(a2, m, c); a3 = Math.fma(a3, m, c);
+            a4 = Math.fma(a4, m, c); a5 = Math.fma(a5, m, c); a6 = Math.fma(a6, m, c); a7 = Math.fma(a7, m, c);
+            a8 = Math.fma(a8, m, c); a9 = Math.fma(a9, m, c); a10 = Math.fma(a10, m, c); a11 = Math.fma(a11, m, c);
+        }
+        sink[0] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+        return rounds * 24;
+    }
 }

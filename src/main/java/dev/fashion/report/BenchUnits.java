@@ -54,6 +54,10 @@ public final class BenchUnits {
                 };
                 return d == null ? OPS : new Work((double) bytes * d[0] * d[1] / 1e9, "GB/s");
             }
+            case "PeakBench" -> {
+                long flops = positive(r.param("flops"));
+                return flops < 0 ? OPS : new Work(flops / 1e9, "GFLOP/s");
+            }
             case "AdamBench" -> {
                 long size = positive(r.param("size"));
                 return size < 0 ? OPS : new Work(28.0 * size / 1e9, "GB/s"); // read p, g, m, v; write p, m, v

@@ -338,6 +338,25 @@ class VectorKernelsTest {
         }
     }
 
+    // ---- calibration -----------------------------------------------------------------------------
+
+    @Test
+    void fmaProbeDoesTheFlopsAskedAndComputesTheChains() {
+        for (Kernels k : List.of(SCALAR, vector)) {
+            long round = k.fmaProbe(1, new float[1]); // one round: 12 chains x 2 flops x lanes
+            int lanes = (int) (round / 24);
+            assertEquals(24L * lanes, round, k.name());
+            float[] sink = {0.25f};
+            long done = k.fmaProbe(1_000_003, sink);
+            assertTrue(done >= 1_000_003 && done < 1_000_003 + round, k.name() + " did " + done);
+            // Chain j starts at 0.25 + j and runs x -> 0.999 x + 0.001, which approaches 1 geometrically.
+            long rounds = done / round;
+            double want = 0;
+            for (int j = 0; j < 12; j++) want += lanes * (1 + (0.25 + j - 1) * Math.pow(0.999, rounds));
+            assertEquals(want, sink[0], want * 1e-3, k.name());
+        }
+    }
+
     private static void assertClose(float want, float got, String at) {
         if (Float.isNaN(want) || Float.isInfinite(want)) {
             assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), at + ": " + got + " vs " + want);

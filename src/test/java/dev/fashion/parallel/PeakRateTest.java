@@ -1,0 +1,23 @@
+package dev.fashion.parallel;
+
+import dev.fashion.kernels.ScalarKernels;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PeakRateTest {
+
+    @Test
+    void measuresOnEveryThreadAndReportsAPlausibleRate() {
+        try (Scheduler s = new Scheduler(2)) {
+            PeakRate.Result r = PeakRate.measure(new ParallelKernels(new ScalarKernels(), s), 0.05);
+            assertEquals(2, r.threads());
+            assertTrue(r.seconds() > 0.01, "ran for " + r.seconds() + " s");
+            // Scalar FMAs: well above a GFLOP/s on any core that can run the JIT, and nowhere near a
+            // thousand; a broken timer or flop count lands outside.
+            assertTrue(r.gflops() > 0.5 && r.gflops() < 1000, r.gflops() + " GFLOP/s");
+            assertEquals(r.gflops() / 2, r.gflopsPerThread(), 1e-9);
+        }
+    }
+}
