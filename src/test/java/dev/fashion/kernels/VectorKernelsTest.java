@@ -232,6 +232,35 @@ class VectorKernelsTest {
     }
 
     @Test
+    void optimizerStateNeverHoldsSubnormals() {
+        int size = 37; // two vectors and a tail at 16 lanes
+        for (Kernels k : List.of(SCALAR, vector)) {
+            float[] p = new float[size], g = new float[size], m = new float[size], v = new float[size];
+            float[] buf = new float[size];
+            for (int i = 0; i < size; i++) {
+                p[i] = 0.5f + i;
+                m[i] = i % 3 == 0 ? 1.2e-38f : Float.MIN_VALUE * (1 + i % 4); // just normal, or stuck ulps
+                v[i] = i % 2 == 0 ? Float.MIN_NORMAL : 0.25f; // x 0.999: subnormal
+                buf[i] = m[i];
+            }
+            float[] p0 = p.clone();
+            k.adam(p, g, m, v, 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 0.5f, 0.5f);
+            k.sgd(p.clone(), g, buf, 0, size, 1e-3f, 0.9f, 0f, false);
+            for (int i = 0; i < size; i++) {
+                assertEquals(0f, m[i], k.name() + " m[" + i + "]");
+                assertEquals(0f, buf[i], k.name() + " momentum[" + i + "]");
+                assertEquals(i % 2 == 0 ? 0f : 0.999f * 0.25f, v[i], k.name() + " v[" + i + "]");
+                assertEquals(p0[i], p[i], k.name() + " p[" + i + "]: a zero moment moves nothing");
+            }
+            // Normal values pass through untouched, negative ones too.
+            float[] big = {-1e-3f, 2e-30f, -3f};
+            k.adam(new float[3], big.clone(), m = new float[3], v = new float[3], 0, 3, 1e-3f, 0.9f, 0.999f,
+                    1e-8f, 0f, 0.5f, 0.5f);
+            for (int i = 0; i < 3; i++) assertEquals(0.1f * big[i], m[i], 1e-6f * Math.abs(big[i]), k.name());
+        }
+    }
+
+    @Test
     void sgdMatchesScalarAndBodyEqualsTail() {
         for (int size : new int[] {1, 17, 1000, 1031}) {
             for (float momentum : new float[] {0f, 0.9f}) {

@@ -721,8 +721,8 @@ public final class VectorKernels implements Kernels {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gi = FloatVector.fromArray(S, g, i).add(pv.mul(weightDecay));
-            FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(oneMinusBeta1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
+            FloatVector mi = flushSubnormal(FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(oneMinusBeta1)));
+            FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi)));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
@@ -730,8 +730,8 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < to; i++) {
             float gi = g[i] + p[i] * weightDecay;
-            float mi = m[i] * beta1 + gi * oneMinusBeta1;
-            float vi = v[i] * beta2 + gi * oneMinusBeta2 * gi;
+            float mi = ScalarKernels.flushSubnormal(m[i] * beta1 + gi * oneMinusBeta1);
+            float vi = ScalarKernels.flushSubnormal(v[i] * beta2 + gi * oneMinusBeta2 * gi);
             m[i] = mi;
             v[i] = vi;
             p[i] -= mi * stepSize / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
@@ -755,18 +755,23 @@ public final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             FloatVector pv = FloatVector.fromArray(S, p, i);
             FloatVector gi = FloatVector.fromArray(S, g, i).add(pv.mul(weightDecay));
-            FloatVector b = FloatVector.fromArray(S, buf, i).mul(momentum).add(gi);
+            FloatVector b = flushSubnormal(FloatVector.fromArray(S, buf, i).mul(momentum).add(gi));
             b.intoArray(buf, i);
             FloatVector step = nesterov ? gi.add(b.mul(momentum)) : b;
             pv.sub(step.mul(lr)).intoArray(p, i);
         }
         for (; i < to; i++) {
             float gi = g[i] + p[i] * weightDecay;
-            float b = buf[i] * momentum + gi;
+            float b = ScalarKernels.flushSubnormal(buf[i] * momentum + gi);
             buf[i] = b;
             float step = nesterov ? gi + b * momentum : b;
             p[i] -= step * lr;
         }
+    }
+
+    /** {@link ScalarKernels#flushSubnormal} lane-wise: a compare and a blend, no branch. */
+    private static FloatVector flushSubnormal(FloatVector x) {
+        return x.blend(0f, x.abs().lt(Float.MIN_NORMAL));
     }
 
     // ---- calibration --------------------------------------------------------------------------------
