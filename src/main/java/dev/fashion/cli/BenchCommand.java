@@ -9,7 +9,9 @@ import dev.fashion.data.FashionMnist;
 import dev.fashion.data.ImageDataset;
 import dev.fashion.io.AtomicFiles;
 import dev.fashion.nn.Model;
+import dev.fashion.parallel.ParallelKernels;
 import dev.fashion.parallel.PeakRate;
+import dev.fashion.parallel.Scheduler;
 import dev.fashion.train.StepBenchmark;
 import dev.fashion.train.Trainer;
 import picocli.CommandLine.Command;
@@ -27,6 +29,9 @@ import java.util.concurrent.Callable;
         description = {"Time training steps in the steady state: images/s, seconds per epoch, GFLOP/s,",
                 "and where each step's time goes, layer by layer. For performance-tuning experiments."})
 final class BenchCommand implements Callable<Integer> {
+
+    /** Rounds of the --scaling comparison: enough for a median and a spread, few enough to be quick. */
+    private static final int SCALING_ROUNDS = 10;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Model config (default: the bundled reference).")
     Path config;
@@ -50,6 +55,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "second) and show every rate as a share of it (default: on; --no-peak skips it).")
     boolean peak;
 
+    @Option(names = "--scaling",
+            description = "Also time these --threads against 1 thread in alternating rounds in this JVM and print "
+                    + "the speedup with its spread: on a shared machine two separate runs can differ by more than "
+                    + "the threads gain. Needs --threads 2 or more.")
+    boolean scaling;
+
     @Mixin
     DataOptions data;
 
@@ -60,6 +71,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (steps < 1) throw new dev.fashion.FashionException("--steps: expected a positive number, got " + steps);
         if (warmup < 0) throw new dev.fashion.FashionException("--warmup: expected zero or more, got " + warmup);
+        if (scaling && runtime.threadCount() < 2) {
+            throw new dev.fashion.FashionException("--scaling compares with 1 thread: needs --threads 2 or more, got "
+                    + runtime.threadCount());
+        }
         RunConfig cfg = ConfigLoader.load(config);
         Overrides.apply(cfg, null, batchSize, null, null);
         data.applyTo(cfg);
@@ -76,7 +91,16 @@ final class BenchCommand implements Callable<Integer> {
             StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, images, warmup, steps, rt.kernels().kernels().name(), threads);
             PeakRate.Result p = peak ? PeakRate.measure(rt.kernels(), 0.3) : null;
             print(out, r, images.count(), p);
-            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels, p));
+            StepBenchmark.Scaling sc = null;
+            if (scaling) {
+                try (Scheduler one = new Scheduler(1)) {
+                    Trainer single = new Trainer(cfg, ModelFactory.build(cfg), new ParallelKernels(rt.kernels().kernels(), one));
+                    sc = StepBenchmark.scaling(trainer, threads, single, 1, cfg, images, SCALING_ROUNDS,
+                            Math.max(5, steps / SCALING_ROUNDS));
+                }
+                print(out, sc);
+            }
+            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels, p, sc));
         }
         return 0;
     }
@@ -109,11 +133,19 @@ final class BenchCommand implements Callable<Integer> {
                 100 * bwd / totalMs, 100 * opt / totalMs, 100 * (totalMs - fwd - bwd - opt) / totalMs);
     }
 
+    static void print(PrintStream out, StepBenchmark.Scaling sc) {
+        out.printf("%n  scaling: %d threads against %d, %d alternating rounds of %d steps each:%n", sc.threads(),
+                sc.baseThreads(), sc.rounds(), sc.stepsPerRound());
+        out.printf("  %.3f against %.3f ms/step (medians): %.2fx faster (rounds: %.2fx to %.2fx)%n",
+                sc.millisPerStep(), sc.baseMillisPerStep(), sc.medianSpeedup(), sc.minSpeedup(), sc.maxSpeedup());
+    }
+
     private static double sum(List<StepBenchmark.Phase> phases, String part) {
         return phases.stream().filter(p -> p.name().contains(part)).mapToDouble(StepBenchmark.Phase::millisPerStep).sum();
     }
 
-    static String toJson(StepBenchmark.Result r, int epochImages, String kernels, PeakRate.Result peak) throws Exception {
+    static String toJson(StepBenchmark.Result r, int epochImages, String kernels, PeakRate.Result peak,
+                         StepBenchmark.Scaling sc) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batch_size", r.batch());
         m.put("threads", r.threads());
@@ -146,6 +178,19 @@ final class BenchCommand implements Callable<Integer> {
             return pm;
         }).toList();
         m.put("phases", phases);
+        if (sc != null) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("threads", sc.threads());
+            sm.put("base_threads", sc.baseThreads());
+            sm.put("rounds", sc.rounds());
+            sm.put("steps_per_round", sc.stepsPerRound());
+            sm.put("ms_per_step", sc.millisPerStep());
+            sm.put("base_ms_per_step", sc.baseMillisPerStep());
+            sm.put("speedup_median", sc.medianSpeedup());
+            sm.put("speedup_min", sc.minSpeedup());
+            sm.put("speedup_max", sc.maxSpeedup());
+            m.put("scaling", sm);
+        }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
     }
 }

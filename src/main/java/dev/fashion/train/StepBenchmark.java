@@ -49,55 +49,130 @@ public final class StepBenchmark {
     private StepBenchmark() {
     }
 
+    /** A step over shuffled batches of a dataset that wraps around: what every measurement here runs. */
+    private static final class Stepper {
+        final TrainStep step;
+        final ImageDataset data;
+        final int[] order;
+        final int batch, batches;
+        int next;
+
+        Stepper(Trainer trainer, RunConfig config, ImageDataset data) {
+            this.batch = config.getTraining().getBatchSize();
+            this.step = trainer.newStep(batch);
+            this.data = data;
+            this.order = new int[data.count()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            new Rng(config.getTraining().getSeed()).shuffle(order);
+            this.batches = order.length / batch;
+            if (batches == 0) throw new IllegalArgumentException("need at least one full batch of " + batch + " images");
+        }
+
+        /** Runs {@code steps} steps and returns the seconds they took. */
+        double run(int steps) {
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++, next++) step.run(data, order, (next % batches) * batch, batch);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        /**
+         * {@code warmup} steps, then on, a window at a time, until a whole window allocates nothing:
+         * until then some kernel still runs code the JIT has not finished (C1 code boxes every vector), or
+         * was sent back to the interpreter, and a timed run would measure the compiler. With two busy
+         * cores C2 can lag any fixed count. Returns the steps run.
+         */
+        int warmUp(int warmup) {
+            run(warmup);
+            int steps = warmup;
+            if (warmup == 0) return 0;
+            for (int window = 0; window < MAX_EXTRA_WINDOWS; window++) {
+                long before = AllocationCounter.allocatedBytes();
+                run(WINDOW);
+                steps += WINDOW;
+                if (before < 0 || AllocationCounter.allocatedBytes() - before - COUNTER_BYTES <= 0) break;
+            }
+            return steps;
+        }
+    }
+
+    /** What the allocation counter allocates itself (thread ids and byte arrays), taken off every reading. */
+    private static final long COUNTER_BYTES;
+
+    static {
+        long b = -AllocationCounter.allocatedBytes();
+        COUNTER_BYTES = b + AllocationCounter.allocatedBytes();
+    }
+
     /**
      * Runs {@code warmup} untimed steps (and more, up to 2,000, until a window of them allocates nothing),
-     * then {@code steps} timed ones, over shuffled batches of
+     * then {@code steps} timed ones, then the same again with per-phase timers, over shuffled batches of
      * {@code data} (which wraps around).
      */
     public static Result run(Trainer trainer, RunConfig config, ImageDataset data, int warmup, int steps,
                              String kernels, int threads) {
-        int batch = config.getTraining().getBatchSize();
-        TrainStep step = trainer.newStep(batch);
-        int[] order = new int[data.count()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        new Rng(config.getTraining().getSeed()).shuffle(order);
-        int batches = order.length / batch;
-        if (batches == 0) throw new IllegalArgumentException("need at least one full batch of " + batch + " images");
-
-        // The counter allocates a little itself (thread id and byte arrays): measure that and take it off.
-        long counterBytes = -AllocationCounter.allocatedBytes();
-        counterBytes += AllocationCounter.allocatedBytes();
-
+        Stepper stepper = new Stepper(trainer, config, data);
         long w0 = System.nanoTime();
-        int warmed = 0;
-        for (; warmed < warmup; warmed++) step.run(data, order, (warmed % batches) * batch, batch);
-        // Then on until a whole window of steps allocates nothing: until then some kernel still runs
-        // code the JIT has not finished (C1 code boxes every vector), or was sent back to the interpreter,
-        // and the timed run would measure the compiler. With two busy cores C2 can lag a fixed count.
-        if (warmup > 0) {
-            for (int window = 0; window < MAX_EXTRA_WINDOWS; window++) {
-                long before = AllocationCounter.allocatedBytes();
-                for (int s = 0; s < WINDOW; s++, warmed++) step.run(data, order, (warmed % batches) * batch, batch);
-                if (before < 0 || AllocationCounter.allocatedBytes() - before - counterBytes <= 0) break;
-            }
-        }
+        int warmed = stepper.warmUp(warmup);
         double warmupSeconds = (System.nanoTime() - w0) / 1e9;
 
         long alloc0 = AllocationCounter.allocatedBytes();
-        long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) step.run(data, order, (s % batches) * batch, batch);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long alloc = Math.max(0, AllocationCounter.allocatedBytes() - alloc0 - counterBytes);
+        double seconds = stepper.run(steps);
+        long alloc = Math.max(0, AllocationCounter.allocatedBytes() - alloc0 - COUNTER_BYTES);
 
         StepProfile profile = new StepProfile(trainer.model());
-        step.profile(profile);
-        for (int s = 0; s < steps; s++) step.run(data, order, (s % batches) * batch, batch);
-        step.profile(null);
+        stepper.step.profile(profile);
+        stepper.run(steps);
+        stepper.step.profile(null);
 
-        List<Phase> phases = phases(profile, step.workspace(), batch, trainer.optimizer().type());
+        int batch = stepper.batch;
+        List<Phase> phases = phases(profile, stepper.step.workspace(), batch, trainer.optimizer().type());
         long flops = phases.stream().mapToLong(Phase::flopsPerStep).sum();
         return new Result(batch, threads, kernels, warmed, warmupSeconds, steps, seconds, flops, phases,
                 alloc0 < 0 ? -1 : alloc / steps);
+    }
+
+    /**
+     * Thread scaling measured so a busy host cannot fake it: two trainers (the same model on
+     * {@code threads} threads and on {@code baseThreads}) take turns, {@code rounds} times, running
+     * {@code stepsPerRound} steps each; each round's ratio compares two runs a few milliseconds apart.
+     */
+    public record Scaling(int threads, int baseThreads, int rounds, int stepsPerRound, double millisPerStep,
+                          double baseMillisPerStep, double medianSpeedup, double minSpeedup, double maxSpeedup) {
+    }
+
+    /** Both trainers should be warm (their first step compiled); each gets a short warm-up here too. */
+    public static Scaling scaling(Trainer many, int threads, Trainer base, int baseThreads, RunConfig config,
+                                  ImageDataset data, int rounds, int stepsPerRound) {
+        if (rounds < 1 || stepsPerRound < 1) throw new IllegalArgumentException("rounds and steps must be positive");
+        Stepper a = new Stepper(many, config, data), b = new Stepper(base, config, data);
+        a.warmUp(stepsPerRound);
+        b.warmUp(stepsPerRound);
+        double[] ta = new double[rounds], tb = new double[rounds], ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            // Alternate who goes first, so a slow spell that starts mid-round hits both sides alike.
+            if (r % 2 == 0) {
+                ta[r] = a.run(stepsPerRound);
+                tb[r] = b.run(stepsPerRound);
+            } else {
+                tb[r] = b.run(stepsPerRound);
+                ta[r] = a.run(stepsPerRound);
+            }
+            ratio[r] = tb[r] / ta[r];
+        }
+        double min = Double.MAX_VALUE, max = 0;
+        for (double x : ratio) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return new Scaling(threads, baseThreads, rounds, stepsPerRound, 1000 * median(ta) / stepsPerRound,
+                1000 * median(tb) / stepsPerRound, median(ratio), min, max);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static List<Phase> phases(StepProfile p, Workspace ws, int batch, String optimizer) {

@@ -117,4 +117,20 @@ class CliTest {
         assertTrue(node.get("phases").size() > 5);
         assertUserError(run("bench", "--steps", "0"), "--steps");
     }
+
+    @Test
+    void benchScalingComparesThreadCountsInOneRun(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("bench.json");
+        Result r = run("bench", "--steps", "20", "--warmup", "2", "--batch-size", "16", "--threads", "2",
+                "--no-peak", "--scaling", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("scaling: 2 threads against 1, 10 alternating rounds of 5 steps"), r.out());
+        JsonNode sc = new ObjectMapper().readTree(json.toFile()).get("scaling");
+        assertEquals(2, sc.get("threads").asInt());
+        assertEquals(1, sc.get("base_threads").asInt());
+        double min = sc.get("speedup_min").asDouble(), med = sc.get("speedup_median").asDouble();
+        assertTrue(min > 0 && min <= med && med <= sc.get("speedup_max").asDouble(), sc.toString());
+        assertTrue(sc.get("base_ms_per_step").asDouble() > 0, sc.toString());
+        assertUserError(run("bench", "--threads", "1", "--scaling"), "--threads 2 or more");
+    }
 }
