@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +24,15 @@ class FusionTest {
                 new Linear("fc3", 0, 11, false), new Relu("r3"), new Linear("fc4", 0, 10, true), new LogSoftmax("out")));
     }
 
+    /** A flatten between trainable layers: its gradient must pass through the shared buffer. */
+    static Model midFlatten() {
+        return new Model(new Shape(1, 5, 7), List.of(new Flatten("flat"), new Linear("fc1", 0, 19, true),
+                new Relu("r1"), new Flatten("mid"), new Linear("fc2", 0, 10, true), new LogSoftmax("out")));
+    }
+
     /** Output and parameter gradients of one step with the given plan. */
-    static List<float[]> step(Kernels kernels, boolean fuse, int n) {
-        Model m = model();
+    static List<float[]> step(Supplier<Model> model, Kernels kernels, boolean fuse, int n) {
+        Model m = model.get();
         m.initialize(new Rng(5));
         try (Scheduler s = new Scheduler(2)) {
             Layer.Context ctx = new Layer.Context(new ParallelKernels(kernels, s), new Rng(9));
@@ -48,10 +55,14 @@ class FusionTest {
 
     @Test
     void fusedAndPlainPlansAgree() {
+        plansAgree(FusionTest::model);
+    }
+
+    private static void plansAgree(Supplier<Model> model) {
         for (Kernels k : List.of(new ScalarKernels(), KernelProvider.choose().kernels())) {
             for (int n : new int[]{1, 7, 33}) {
-                List<float[]> plain = step(k, false, n);
-                List<float[]> fused = step(k, true, n);
+                List<float[]> plain = step(model, k, false, n);
+                List<float[]> fused = step(model, k, true, n);
                 assertArrayEquals(plain.get(0), fused.get(0), k.name() + ": forward is bit-identical, n=" + n);
                 for (int i = 1; i < plain.size(); i++) {
                     float[] a = plain.get(i), b = fused.get(i);
@@ -61,6 +72,11 @@ class FusionTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aFlattenBetweenTrainableLayersIsAViewBothWays() {
+        plansAgree(FusionTest::midFlatten);
     }
 
     @Test
