@@ -93,6 +93,12 @@ public final class ParallelKernels {
         int threads = scheduler.threads();
         if (threads == 1 || 2L * m * n * k < MATMUL_GRAIN_FLOPS) {
             j.block(0, m, 0, n);
+        } else if ((op == Op.LINEAR || op == Op.MATMUL_TB) && m >= columnAlign * threads
+                && kernels.transBPacksRows(m, n, k)) {
+            // The kernels pack X's rows for this shape (batch 64 through 784x256 does): split the batch in
+            // whole panel strips, or each thread would pack all of X. Batch 64, 2 threads: the fc1 forward
+            // took 24% of a step against 26% splitting columns (median of 7 alternating runs).
+            j.split(Partition.parts(m, columnAlign, threads), columnAlign, false);
         } else if (n >= columnAlign * threads) {
             // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
             j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);

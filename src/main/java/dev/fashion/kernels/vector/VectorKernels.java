@@ -145,15 +145,24 @@ public final class VectorKernels implements Kernels {
         // element the scalar transposes copy (per unit of k). For Y = X·Wᵀ at batch 64 that packs X
         // rather than W, and the 10-wide output layer gets 64-wide vector strips instead of tiles mostly
         // padding; C is then computed transposed.
-        int rows = i1 - i0, cols = j1 - j0;
-        long normal = (long) MR * NV * ceilDiv(cols, NR) * ceilDiv(rows, MR) + 2L * cols;
-        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows
-                + (long) rows * cols / Math.max(k, 1);
-        if (swapped < normal) {
+        if (swapTransB(i1 - i0, j1 - j0, k)) {
             gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, n, true, accumulate, bias, relu, null);
         } else {
             gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, false, accumulate, bias, relu, null);
         }
+    }
+
+    /** The cost model of {@link #transB}: true when packing A's rows (and computing C transposed) is cheaper. */
+    private static boolean swapTransB(int rows, int cols, int k) {
+        long normal = (long) MR * NV * ceilDiv(cols, NR) * ceilDiv(rows, MR) + 2L * cols;
+        long swapped = (long) MR * NV * ceilDiv(rows, NR) * ceilDiv(cols, MR) + 2L * rows
+                + (long) rows * cols / Math.max(k, 1);
+        return swapped < normal;
+    }
+
+    @Override
+    public boolean transBPacksRows(int m, int n, int k) {
+        return swapTransB(m, n, k);
     }
 
     /**
