@@ -123,13 +123,60 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
-        transB(a, b, c, k, n, i0, i1, j0, j1, accumulate, null, false);
+        if (m == 1) gemv(a, b, c, k, i0, i1, j0, j1, accumulate, null, false);
+        else transB(a, b, c, k, n, i0, i1, j0, j1, accumulate, null, false);
     }
 
     @Override
     public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
                               int i0, int i1, int j0, int j1, boolean relu) {
-        transB(a, b, c, k, n, i0, i1, j0, j1, false, bias, relu);
+        if (m == 1) gemv(a, b, c, k, i0, i1, j0, j1, false, bias, relu);
+        else transB(a, b, c, k, n, i0, i1, j0, j1, false, bias, relu);
+    }
+
+    /**
+     * One input row through a weight matrix (batch 1: predicting one image): c[j] = x · w[j] for the rows
+     * j of w, both with k contiguous, so no packing at all, where a tile would be 1/8 or 1/32 real work.
+     * Four dot products at a time share each load of x; each is lane-wise FMAs over k, one lane
+     * reduction, then the scalar tail in order. Chosen by the problem's m, never by the block, so the
+     * bits do not depend on the split (they do differ, in the last place, from the same row in a batch).
+     */
+    private static void gemv(float[] x, float[] w, float[] c, int k, int i0, int i1, int j0, int j1,
+                             boolean accumulate, float[] bias, boolean relu) {
+        if (i0 >= i1) return;
+        int kb = S.loopBound(k);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+            int w0 = j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kb; p += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, p);
+                s0 = FloatVector.fromArray(S, w, w0 + p).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, w, w1 + p).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, s3);
+            }
+            c[j] = gemvFinish(s0.reduceLanes(VectorOperators.ADD), x, w, w0, kb, k, c[j], accumulate, bias, j, relu);
+            c[j + 1] = gemvFinish(s1.reduceLanes(VectorOperators.ADD), x, w, w1, kb, k, c[j + 1], accumulate, bias, j + 1, relu);
+            c[j + 2] = gemvFinish(s2.reduceLanes(VectorOperators.ADD), x, w, w2, kb, k, c[j + 2], accumulate, bias, j + 2, relu);
+            c[j + 3] = gemvFinish(s3.reduceLanes(VectorOperators.ADD), x, w, w3, kb, k, c[j + 3], accumulate, bias, j + 3, relu);
+        }
+        for (; j < j1; j++) {
+            int w0 = j * k;
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0; p < kb; p += L) {
+                s0 = FloatVector.fromArray(S, w, w0 + p).fma(FloatVector.fromArray(S, x, p), s0);
+            }
+            c[j] = gemvFinish(s0.reduceLanes(VectorOperators.ADD), x, w, w0, kb, k, c[j], accumulate, bias, j, relu);
+        }
+    }
+
+    /** A gemv output from its lane sum: the scalar tail of k in order, C when accumulating, the epilogue. */
+    private static float gemvFinish(float sum, float[] x, float[] w, int wo, int kb, int k, float old,
+                                    boolean accumulate, float[] bias, int j, boolean relu) {
+        for (int p = kb; p < k; p++) sum = Math.fma(x[p], w[wo + p], sum);
+        if (accumulate) sum += old;
+        return finish(sum, bias, j, relu, null, 0);
     }
 
     @Override
