@@ -67,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "200",
             description = {"Train a throwaway copy of the model for N steps on synthetic images while the data loads, so the JIT",
-                    "has compiled the kernels before epoch 1 (0: off; at most a tenth of the run's steps, none under 1,000).",
-                    "Results do not depend on it. Default: ${DEFAULT-VALUE}."})
+                    "has compiled the kernels before epoch 1, and on while its steps still allocate (uncompiled code), up to",
+                    "10N (0: off; at most a tenth of the run's steps, none under 1,000). Results do not depend on it.",
+                    "Default: ${DEFAULT-VALUE}."})
     int warmup;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the final summary.")

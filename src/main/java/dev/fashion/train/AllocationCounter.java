@@ -20,4 +20,11 @@ final class AllocationCounter {
         }
         return sum;
     }
+
+    /** Bytes allocated so far by the calling thread; -1 where the JVM cannot tell. */
+    static long allocatedByThisThread() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        if (!(bean instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadAllocatedMemorySupported()) return -1;
+        return hs.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
 }

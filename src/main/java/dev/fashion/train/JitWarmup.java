@@ -30,7 +30,7 @@ public final class JitWarmup {
     private volatile long nanos;
 
     private JitWarmup(RunConfig config, ParallelKernels kernels, int steps) {
-        this.limit = steps;
+        this.limit = (int) Math.min(Integer.MAX_VALUE, 10L * steps);
         this.thread = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
@@ -46,7 +46,10 @@ public final class JitWarmup {
         thread.setDaemon(true);
     }
 
-    /** Starts {@code steps} warm-up steps (0: none) on a background thread. */
+    /**
+     * Starts {@code steps} warm-up steps (0: none) on a background thread, then more while the steps still
+     * allocate (not yet compiled), up to the limit that {@link #fitTo} sets (no more than 10x steps).
+     */
     public static JitWarmup start(RunConfig config, ParallelKernels kernels, int steps) {
         if (steps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps);
         JitWarmup w = new JitWarmup(config, kernels, steps);
@@ -62,6 +65,10 @@ public final class JitWarmup {
     public void fitTo(long runSteps) {
         limit = runSteps < MIN_RUN_STEPS ? 0 : (int) Math.min(limit, runSteps / 10);
     }
+
+    /** Steps per window of the extended warm-up, and what a window may allocate and count as compiled. */
+    private static final int WINDOW = 25;
+    private static final long QUIET_BYTES = 4_096;
 
     /** About one epoch of the reference run at batch 64. */
     public static final long MIN_RUN_STEPS = 1000;
@@ -105,11 +112,21 @@ public final class JitWarmup {
         Evaluator evaluator = new Evaluator(model, Loss.parse(config.getLoss()), Normalization.of(config.getData()),
                 kernels);
         int batches = count / batch;
-        for (int s = 0; s < limit; s++) {
+        int s = 0;
+        for (; s < Math.min(steps, limit); s++) {
             step.run(data, order, (s % batches) * batch, batch);
             stepsDone = s + 1;
             // Evaluate part way in too, so the first compilation already knows the inference shapes.
             if (s == steps / 2) evaluator.evaluate(data);
+        }
+        // Then on while a window of steps still allocates: some kernel still runs C1 code, which boxes
+        // every vector (Adam was compiled only after ~400 steps on a busy 2-core machine), up to the
+        // limit. Everything runs on this thread here, so its own counter sees all of it.
+        while (s > 0 && s + WINDOW <= limit) {
+            long before = AllocationCounter.allocatedByThisThread();
+            for (int w = 0; w < WINDOW; w++, s++) step.run(data, order, (s % batches) * batch, batch);
+            stepsDone = s;
+            if (before < 0 || AllocationCounter.allocatedByThisThread() - before < QUIET_BYTES) break;
         }
         if (stepsDone > 0) evaluator.evaluate(data);
     }

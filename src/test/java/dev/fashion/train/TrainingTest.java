@@ -92,7 +92,9 @@ class TrainingTest {
             Model model = ModelFactory.build(cfg);
             new Trainer(cfg, model, kernels).train(subset, small, TrainingListener.NONE);
             warmup.await();
-            assertEquals(40, warmup.stepsDone());
+            // At least the 40 asked; more in whole 25-step windows while they allocate, never past 10x.
+            int done = warmup.stepsDone();
+            assertTrue(done >= 40 && done <= 400 && (done - 40) % 25 == 0, "warm-up steps: " + done);
             for (Parameter p : model.parameters()) warmed.add(p.data().clone());
         }
         for (int i = 0; i < plain.size(); i++) assertArrayEquals(plain.get(i), warmed.get(i), "parameter " + i);
