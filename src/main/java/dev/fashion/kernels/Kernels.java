@@ -99,6 +99,12 @@ public interface Kernels {
     /** Row-wise dx = y * (dy - sum(dy * y)), y being the softmax output. */
     void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1);
 
+    /**
+     * y[i] = exp(x[i]) · scale over [from, to), for x up to 0 (log-probabilities): the NLL loss's gradient
+     * with respect to the logits is this, with scale 1/n, less 1/n at each label.
+     */
+    void expScale(float[] x, float[] y, float scale, int from, int to);
+
     // ---- optimizer updates --------------------------------------------------------------------------
 
     /**

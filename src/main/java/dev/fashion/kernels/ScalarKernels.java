@@ -157,6 +157,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void expScale(float[] x, float[] y, float scale, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]) * scale;
+    }
+
+    @Override
     public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
         for (int i = i0; i < i1; i++) {
             int r = i * n;

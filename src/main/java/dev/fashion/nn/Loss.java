@@ -1,6 +1,7 @@
 package dev.fashion.nn;
 
 import dev.fashion.FashionException;
+import dev.fashion.parallel.ParallelKernels;
 
 import java.util.Locale;
 
@@ -45,9 +46,21 @@ public enum Loss {
      */
     public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad,
                         boolean gradForLogits) {
+        return evaluate(output, labels, n, classes, rowLoss, grad, gradForLogits, null);
+    }
+
+    /**
+     * As above; {@code kernels} (may be null) computes the exps of a logit gradient for the whole batch at
+     * once, which is most of this method's time (Math.exp is ~20 ns; vector kernels do a batch of 2,560 in
+     * about a microsecond).
+     */
+    public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad,
+                        boolean gradForLogits, ParallelKernels kernels) {
         if (gradForLogits && this != NLL) throw new IllegalStateException("logit gradients need log_softmax + nll");
         int correct = 0;
         float invN = 1f / n;
+        boolean batchExp = grad != null && gradForLogits && kernels != null;
+        if (batchExp) kernels.expScale(output, grad, invN, n * classes);
         for (int i = 0; i < n; i++) {
             int r = i * classes;
             int label = labels[i];
@@ -63,7 +76,9 @@ public enum Loss {
             if (this == NLL) {
                 rowLoss[i] = -output[r + label];
                 if (grad != null && gradForLogits) {
-                    for (int j = 0; j < classes; j++) grad[r + j] = (float) Math.exp(output[r + j]) * invN;
+                    if (!batchExp) {
+                        for (int j = 0; j < classes; j++) grad[r + j] = (float) Math.exp(output[r + j]) * invN;
+                    }
                     grad[r + label] -= invN;
                 } else if (grad != null) {
                     for (int j = 0; j < classes; j++) grad[r + j] = 0f;

@@ -44,7 +44,7 @@ public final class ParallelKernels {
 
     /** What a split call computes; one per instance, reused by every call. */
     private enum Op { MATMUL, MATMUL_TA, MATMUL_TB, LINEAR, MATMUL_MASK, ADD_BIAS, BIAS_GRAD, RELU, RELU_BACK, LOG_SOFTMAX, LOG_SOFTMAX_BACK,
-        SOFTMAX, SOFTMAX_BACK, ADAM, SGD }
+        SOFTMAX, SOFTMAX_BACK, EXP_SCALE, ADAM, SGD }
 
     /** C[m,n] = A[m,k]·B[k,n] (or +=). */
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
@@ -163,6 +163,15 @@ public final class ParallelKernels {
         rows(job.set(Op.SOFTMAX_BACK, y, dy, dx, null, m, 0, n, false));
     }
 
+    /** y = exp(x) · scale, element-wise; see {@link Kernels#expScale}. */
+    public void expScale(float[] x, float[] y, float scale, int size) {
+        check(x, size, "x");
+        check(y, size, "y");
+        Job j = job.set(Op.EXP_SCALE, x, y, null, null, 0, 0, size, false);
+        j.hyper(scale, 0, 0, 0, 0, 0, 0);
+        elements(j);
+    }
+
     public void adam(float[] p, float[] g, float[] m, float[] v, int size, float lr, float beta1, float beta2,
                      float eps, float weightDecay, float bc1, float bc2) {
         check(p, size, "param");
@@ -267,6 +276,7 @@ public final class ParallelKernels {
                 case LOG_SOFTMAX_BACK -> kernels.logSoftmaxBackward(a, b, c, n, i0, i1);
                 case SOFTMAX -> kernels.softmax(a, b, n, i0, i1);
                 case SOFTMAX_BACK -> kernels.softmaxBackward(a, b, c, n, i0, i1);
+                case EXP_SCALE -> kernels.expScale(a, b, h0, j0, j1);
                 case ADAM -> kernels.adam(a, b, c, d, j0, j1, h0, h1, h2, h3, h4, h5, h6);
                 case SGD -> kernels.sgd(a, b, c, j0, j1, h0, h1, h4, flag);
             }

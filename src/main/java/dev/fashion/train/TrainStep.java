@@ -66,7 +66,8 @@ public final class TrainStep {
         long t1 = System.nanoTime();
         float[] out = ws.forward(ctx, n, true);
         long t2 = System.nanoTime();
-        lastCorrect = loss.evaluate(out, labels, n, classes, rowLoss, ws.outputGrad(), ws.lossGradientIsForLogits());
+        lastCorrect = loss.evaluate(out, labels, n, classes, rowLoss, ws.outputGrad(), ws.lossGradientIsForLogits(),
+                kernels);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += rowLoss[i];
         long t3 = System.nanoTime();

@@ -368,6 +368,25 @@ class VectorKernelsTest {
     }
 
     @Test
+    void expScaleMatchesScalarAndBodyEqualsTail() {
+        for (int size : new int[] {1, 17, 40, 2560}) {
+            Random rnd = new Random(size);
+            float[] x = new float[size];
+            // Log-probabilities: 0 down to -100 (below the polynomial's -87 clamp), a few exact zeros.
+            for (int i = 0; i < size; i++) x[i] = i % 7 == 0 ? 0f : -100f * rnd.nextFloat() * rnd.nextFloat();
+            float[] want = new float[size], got = new float[size], one = new float[size];
+            SCALAR.expScale(x, want, 1f / 64, 0, size);
+            vector.expScale(x, got, 1f / 64, 0, size);
+            for (int i = 0; i < size; i++) {
+                vector.expScale(x, one, 1f / 64, i, i + 1);
+                // About an ulp where it matters; below e^-87 both are under 1e-38, as good as zero here.
+                assertEquals(want[i], got[i], 3e-7f * want[i] + 1e-38f, "expScale at " + i + " of " + size);
+            }
+            assertBitsEqual(got, one, "expScale vector body vs scalar tail " + size);
+        }
+    }
+
+    @Test
     void transBPacksTheBatchOnlyWhereThatIsCheaper() {
         // Batch 64 through 784x256: packing the 64 rows of X beats packing the 256 of W.
         assertTrue(vector.transBPacksRows(64, 256, 784));

@@ -697,6 +697,17 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** The polynomial exp, then the scale: both the same operations in the vector body and the tail. */
+    @Override
+    public void expScale(float[] x, float[] y, float scale, int from, int to) {
+        exp(x, from, y, to - from, from);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector.fromArray(S, y, i).mul(scale).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] *= scale;
+    }
+
     @Override
     public void softmaxBackward(float[] y, float[] dy, float[] dx, int n, int i0, int i1) {
         ROWS.softmaxBackward(y, dy, dx, n, i0, i1); // no exp: nothing for vectors to win on 10-wide rows
