@@ -86,21 +86,23 @@ public final class StepBenchmark {
             int steps = warmup;
             if (warmup == 0) return 0;
             for (int window = 0; window < MAX_EXTRA_WINDOWS; window++) {
+                long counter = counterBytes();
                 long before = AllocationCounter.allocatedBytes();
                 run(WINDOW);
                 steps += WINDOW;
-                if (before < 0 || AllocationCounter.allocatedBytes() - before - COUNTER_BYTES <= 0) break;
+                if (before < 0 || AllocationCounter.allocatedBytes() - before - counter <= 0) break;
             }
             return steps;
         }
     }
 
-    /** What the allocation counter allocates itself (thread ids and byte arrays), taken off every reading. */
-    private static final long COUNTER_BYTES;
-
-    static {
+    /**
+     * What one reading of the allocation counter allocates itself (thread ids and byte arrays), to take
+     * off a difference of two readings; measured when needed, since it shrinks once the JIT compiles it.
+     */
+    private static long counterBytes() {
         long b = -AllocationCounter.allocatedBytes();
-        COUNTER_BYTES = b + AllocationCounter.allocatedBytes();
+        return b + AllocationCounter.allocatedBytes();
     }
 
     /**
@@ -115,9 +117,10 @@ public final class StepBenchmark {
         int warmed = stepper.warmUp(warmup);
         double warmupSeconds = (System.nanoTime() - w0) / 1e9;
 
+        long counter = counterBytes();
         long alloc0 = AllocationCounter.allocatedBytes();
         double seconds = stepper.run(steps);
-        long alloc = Math.max(0, AllocationCounter.allocatedBytes() - alloc0 - COUNTER_BYTES);
+        long alloc = Math.max(0, AllocationCounter.allocatedBytes() - alloc0 - counter);
 
         StepProfile profile = new StepProfile(trainer.model());
         stepper.step.profile(profile);
