@@ -56,16 +56,6 @@ public interface Kernels {
     void matmulReluMask(float[] a, float[] b, float[] mask, float[] c, int m, int k, int n,
                         int i0, int i1, int j0, int j1);
 
-    /**
-     * Whether {@link #matmulTransB} (and {@link #linearForward}) over all of an m x n x k problem would pack
-     * the rows of A rather than those of B: a scheduler should then split C by rows (in multiples of
-     * {@link #columnTile()}), so each thread packs only its own rows instead of every thread packing all
-     * of them. False when the implementation packs nothing.
-     */
-    default boolean transBPacksRows(int m, int n, int k) {
-        return false;
-    }
-
     /** Columns (of C) per register tile, so a scheduler can split on whole tiles; 1 for no preference. */
     default int columnTile() {
         return 1;

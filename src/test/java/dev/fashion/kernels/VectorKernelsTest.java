@@ -386,14 +386,6 @@ class VectorKernelsTest {
         }
     }
 
-    @Test
-    void transBPacksTheBatchOnlyWhereThatIsCheaper() {
-        // Batch 64 through 784x256: packing the 64 rows of X beats packing the 256 of W.
-        assertTrue(vector.transBPacksRows(64, 256, 784));
-        // Batch 256 through 784x256: a square C, W is packed.
-        assertTrue(!vector.transBPacksRows(256, 256, 784));
-    }
-
     // ---- calibration -----------------------------------------------------------------------------
 
     @Test

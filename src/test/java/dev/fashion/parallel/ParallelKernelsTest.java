@@ -2,13 +2,11 @@ package dev.fashion.parallel;
 
 import dev.fashion.kernels.KernelProvider;
 import dev.fashion.kernels.Kernels;
-import dev.fashion.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** However a call is split over threads (rows, columns, or not at all), C comes out bit for bit the same. */
 class ParallelKernelsTest {
@@ -46,11 +44,6 @@ class ParallelKernelsTest {
                 }
             }
         }
-    }
-
-    @Test
-    void theScalarKernelsPackNothing() {
-        assertFalse(new ScalarKernels().transBPacksRows(64, 256, 784));
     }
 
     private static float[] random(int size, Random rnd) {

@@ -207,11 +207,6 @@ public final class VectorKernels implements Kernels {
         return swapped < normal;
     }
 
-    @Override
-    public boolean transBPacksRows(int m, int n, int k) {
-        return swapTransB(m, n, k);
-    }
-
     /**
      * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1), then the epilogue.
      * X(r, p) is x[r * xld + p], or x[p * xld + r] when xByK; Y(p, s) is y[p * yld + s], or
