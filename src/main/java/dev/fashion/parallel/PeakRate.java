@@ -9,7 +9,8 @@ import java.lang.management.ManagementFactory;
  * ({@link Kernels#fmaProbe}) on every scheduler thread at once. It is the denominator of "% of peak",
  * measured rather than taken from a data sheet, because a VM's clock, turbo (lower with 512-bit FMAs on
  * some Intel parts) and the JIT decide it: on one 2-core AVX2 guest it was ~70 GFLOP/s per core, not the
- * ~96 that 2 units x 8 lanes x 3 GHz suggest.
+ * ~96 that 2 units x 8 lanes x 3 GHz suggest. It is what Java FMAs reach, not the silicon's ceiling: on an
+ * AVX-512 guest that measured 150-175 per core, OpenBLAS's assembly reached 186-231 at large shapes.
  */
 public final class PeakRate {
 
@@ -23,7 +24,7 @@ public final class PeakRate {
     private PeakRate() {
     }
 
-    /** What reading the counter allocates itself, well above zero and far below one boxed vector a call. */
+    /** Above what reading the counter allocates itself, far below a round of boxing calls (megabytes). */
     private static final long COUNTER_BYTES = 8_192;
 
     /** Bytes this thread has allocated so far, where the JVM can tell (HotSpot can); -1 otherwise. */
