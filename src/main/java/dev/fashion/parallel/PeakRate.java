@@ -2,8 +2,6 @@ package dev.fashion.parallel;
 
 import dev.fashion.kernels.Kernels;
 
-import java.lang.management.ManagementFactory;
-
 /**
  * Measures the kernels' peak arithmetic rate on this machine, now: register-only FMAs
  * ({@link Kernels#fmaProbe}) on every scheduler thread at once. It is the denominator of "% of peak",
@@ -27,15 +25,6 @@ public final class PeakRate {
     /** Above what reading the counter allocates itself, far below a round of boxing calls (megabytes). */
     private static final long COUNTER_BYTES = 8_192;
 
-    /** Bytes this thread has allocated so far, where the JVM can tell (HotSpot can); -1 otherwise. */
-    private static long allocatedByThisThread() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (bean instanceof com.sun.management.ThreadMXBean hs && hs.isThreadAllocatedMemorySupported()) {
-            return hs.getThreadAllocatedBytes(Thread.currentThread().getId());
-        }
-        return -1;
-    }
-
     /** Runs for about {@code seconds} after a short warm-up. */
     public static Result measure(ParallelKernels kernels, double seconds) {
         Kernels k = kernels.kernels();
@@ -49,12 +38,12 @@ public final class PeakRate {
         double rate = 0;
         long until = System.nanoTime() + 5_000_000_000L;
         for (int round = 0; System.nanoTime() < until; round++) {
-            long a0 = allocatedByThisThread();
+            long a0 = AllocationCounter.allocatedByThisThread();
             long t0 = System.nanoTime();
             long flops = 0;
             for (int i = 0; i < 2_000; i++) flops += k.fmaProbe(4_096, sink);
             double r = flops / (double) Math.max(1, System.nanoTime() - t0);
-            boolean boxed = a0 >= 0 && allocatedByThisThread() - a0 > COUNTER_BYTES;
+            boolean boxed = a0 >= 0 && AllocationCounter.allocatedByThisThread() - a0 > COUNTER_BYTES;
             if (round >= 10 && !boxed && r < rate * 1.02) break;
             rate = Math.max(rate, r);
         }

@@ -6,6 +6,7 @@ import dev.fashion.data.ImageDataset;
 import dev.fashion.nn.Loss;
 import dev.fashion.nn.Model;
 import dev.fashion.nn.Rng;
+import dev.fashion.parallel.AllocationCounter;
 import dev.fashion.parallel.ParallelKernels;
 import dev.fashion.parallel.Scheduler;
 

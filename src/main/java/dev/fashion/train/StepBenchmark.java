@@ -5,6 +5,7 @@ import dev.fashion.data.ImageDataset;
 import dev.fashion.nn.Layer;
 import dev.fashion.nn.Rng;
 import dev.fashion.nn.Workspace;
+import dev.fashion.parallel.AllocationCounter;
 
 import java.util.ArrayList;
 import java.util.List;

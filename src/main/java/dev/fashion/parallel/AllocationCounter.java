@@ -1,4 +1,4 @@
-package dev.fashion.train;
+package dev.fashion.parallel;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -7,11 +7,11 @@ import java.lang.management.ThreadMXBean;
  * Bytes allocated so far by all live threads (the caller and the scheduler's workers), where the JVM
  * can tell (HotSpot can); -1 otherwise.
  */
-final class AllocationCounter {
+public final class AllocationCounter {
     private AllocationCounter() {
     }
 
-    static long allocatedBytes() {
+    public static long allocatedBytes() {
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         if (!(bean instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadAllocatedMemorySupported()) return -1;
         long sum = 0;
@@ -22,7 +22,7 @@ final class AllocationCounter {
     }
 
     /** Bytes allocated so far by the calling thread; -1 where the JVM cannot tell. */
-    static long allocatedByThisThread() {
+    public static long allocatedByThisThread() {
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         if (!(bean instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadAllocatedMemorySupported()) return -1;
         return hs.getThreadAllocatedBytes(Thread.currentThread().getId());
