@@ -11,8 +11,8 @@ package dev.fashion.kernels;
  *
  * <p>Contract that makes training bit-identical across thread counts: the value written for an output
  * element must not depend on the block boundaries it was computed in. Matmul accumulates each element
- * over k in increasing order with one fused multiply-add per term (or one plain multiply-add per term in
- * the scalar baseline), whatever tile or tail path handles it.
+ * over k in increasing order with one fused multiply-add per term, whatever tile or tail path handles it;
+ * the scalar baseline does too, so the implementations agree to the bit (see {@link ScalarKernels}).
  *
  * <p>Arguments are validated once by the caller ({@code dev.fashion.parallel.ParallelKernels}); the
  * kernels only {@code assert}.

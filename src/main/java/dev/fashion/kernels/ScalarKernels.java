@@ -3,6 +3,11 @@ package dev.fashion.kernels;
 /**
  * The scalar baseline: plain loops that are obviously right, used when the Vector API is absent and as
  * the reference the vector kernels are tested and benchmarked against. Not tuned on purpose.
+ *
+ * <p>It does the vector kernels' arithmetic one element at a time: each matmul element is a chain of
+ * {@link Math#fma} over k in increasing order, and the softmax family's exp is {@link FloatExp}. So the
+ * two give the same bits (batch-1 forward aside, which the vector kernels compute as dot products), and a
+ * training run with either is the same run: the vector kernels are faster, not different.
  */
 public final class ScalarKernels implements Kernels {
 
@@ -28,7 +33,7 @@ public final class ScalarKernels implements Kernels {
             for (int p = 0; p < k; p++) {
                 float aip = a[i * k + p];
                 int bp = p * n;
-                for (int j = j0; j < j1; j++) c[ci + j] += aip * b[bp + j];
+                for (int j = j0; j < j1; j++) c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
             }
         }
     }
@@ -47,7 +52,7 @@ public final class ScalarKernels implements Kernels {
             for (int i = i0; i < i1; i++) {
                 float api = a[ap + i];
                 int ci = i * n;
-                for (int j = j0; j < j1; j++) c[ci + j] += api * b[bp + j];
+                for (int j = j0; j < j1; j++) c[ci + j] = Math.fma(api, b[bp + j], c[ci + j]);
             }
         }
     }
@@ -60,7 +65,7 @@ public final class ScalarKernels implements Kernels {
             for (int j = j0; j < j1; j++) {
                 int bj = j * k;
                 float sum = accumulate ? c[i * n + j] : 0f;
-                for (int p = 0; p < k; p++) sum += a[ai + p] * b[bj + p];
+                for (int p = 0; p < k; p++) sum = Math.fma(a[ai + p], b[bj + p], sum);
                 c[i * n + j] = sum;
             }
         }
@@ -123,7 +128,7 @@ public final class ScalarKernels implements Kernels {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) max = Math.max(max, x[r + j]);
             float sum = 0f;
-            for (int j = 0; j < n; j++) sum += (float) Math.exp(x[r + j] - max);
+            for (int j = 0; j < n; j++) sum += FloatExp.exp(x[r + j] - max);
             float logSum = (float) Math.log(sum);
             for (int j = 0; j < n; j++) y[r + j] = x[r + j] - max - logSum;
         }
@@ -135,7 +140,7 @@ public final class ScalarKernels implements Kernels {
             int r = i * n;
             float sum = 0f;
             for (int j = 0; j < n; j++) sum += dy[r + j];
-            for (int j = 0; j < n; j++) dx[r + j] = dy[r + j] - (float) Math.exp(y[r + j]) * sum;
+            for (int j = 0; j < n; j++) dx[r + j] = dy[r + j] - FloatExp.exp(y[r + j]) * sum;
         }
     }
 
@@ -147,7 +152,7 @@ public final class ScalarKernels implements Kernels {
             for (int j = 0; j < n; j++) max = Math.max(max, x[r + j]);
             float sum = 0f;
             for (int j = 0; j < n; j++) {
-                float e = (float) Math.exp(x[r + j] - max);
+                float e = FloatExp.exp(x[r + j] - max);
                 y[r + j] = e;
                 sum += e;
             }
@@ -158,7 +163,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void expScale(float[] x, float[] y, float scale, int from, int to) {
-        for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]) * scale;
+        for (int i = from; i < to; i++) y[i] = FloatExp.exp(x[i]) * scale;
     }
 
     @Override

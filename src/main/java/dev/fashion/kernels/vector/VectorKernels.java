@@ -1,5 +1,6 @@
 package dev.fashion.kernels.vector;
 
+import dev.fashion.kernels.FloatExp;
 import dev.fashion.kernels.Kernels;
 import dev.fashion.kernels.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
@@ -725,48 +726,28 @@ public final class VectorKernels implements Kernels {
     }
 
     /*
-     * dst[to + i] = exp(src[from + i]) for i < count, for arguments up to 88 (the callers pass x - max
-     * <= 0; below -87 the result is about 2^-126 instead of smaller, which no sum of a row notices).
-     * Cephes' expf: exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts, exp(r) a
-     * degree-7 polynomial; about 1 ulp. n is rounded by adding 1.5 * 2^23 (whose float bits then hold n
-     * in the low bits, so 2^n is built from them by an integer add and shift). Only IEEE adds,
-     * multiplies and FMAs, the vector body and the scalar tail the same sequence: every element gets the
-     * same bits wherever it falls, interpreted or compiled (VectorOperators.EXP does not: SVML stubs).
+     * dst[to + i] = exp(src[from + i]) for i < count: FloatExp's polynomial on whole vectors, the same
+     * operations in the same order, and FloatExp itself for the tail, so every element gets the same bits
+     * wherever it falls and whichever kernels run (VectorOperators.EXP does not: SVML stubs).
      */
     private static void exp(float[] src, int from, float[] dst, int count, int to) {
         int i = 0;
         for (int bound = S.loopBound(count); i < bound; i += L) {
-            FloatVector x = FloatVector.fromArray(S, src, from + i).max(EXP_LO).min(EXP_HI);
-            FloatVector t = x.fma(LOG2E, ROUNDER);
-            FloatVector n = t.sub(ROUNDER);
-            FloatVector r = n.mul(NEG_LN2_HI).add(x).add(n.mul(NEG_LN2_LO)); // n * hi is exact
+            FloatVector x = FloatVector.fromArray(S, src, from + i).max(FloatExp.LO).min(FloatExp.HI);
+            FloatVector t = x.fma(FloatExp.LOG2E, FloatExp.ROUNDER);
+            FloatVector n = t.sub(FloatExp.ROUNDER);
+            FloatVector r = n.mul(FloatExp.NEG_LN2_HI).add(x).add(n.mul(FloatExp.NEG_LN2_LO));
             // Constants broadcast in the loop (C2 hoists them), so no vector is live across the back edge.
-            FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3))
-                    .fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
+            FloatVector p = r.fma(FloatExp.P0, FloatExp.P1).fma(r, FloatVector.broadcast(S, FloatExp.P2))
+                    .fma(r, FloatVector.broadcast(S, FloatExp.P3)).fma(r, FloatVector.broadcast(S, FloatExp.P4))
+                    .fma(r, FloatVector.broadcast(S, FloatExp.P5));
             FloatVector er = p.fma(r.mul(r), r).add(1f);
-            FloatVector scale = t.reinterpretAsInts().add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23)
+            FloatVector scale = t.reinterpretAsInts().add(FloatExp.EXP_BIAS).lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
             er.mul(scale).intoArray(dst, to + i);
         }
-        for (; i < count; i++) {
-            float x = Math.min(Math.max(src[from + i], EXP_LO), EXP_HI);
-            float t = Math.fma(x, LOG2E, ROUNDER);
-            float n = t - ROUNDER;
-            float r = n * NEG_LN2_HI + x + n * NEG_LN2_LO;
-            float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P0, P1), r, P2), r, P3), r, P4), r, P5);
-            float er = Math.fma(p, r * r, r) + 1f;
-            dst[to + i] = er * Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXP_BIAS) << 23);
-        }
+        for (; i < count; i++) dst[to + i] = FloatExp.exp(src[from + i]);
     }
-
-    private static final float EXP_LO = -87f, EXP_HI = 88f;
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float ROUNDER = 12582912f; // 1.5 * 2^23
-    /** Turns the rounder's bits into n + 127, the exponent field of 2^n. */
-    private static final int EXP_BIAS = 127 - 0x4B400000;
-    private static final float NEG_LN2_HI = -0.693359375f, NEG_LN2_LO = 2.12194440e-4f;
-    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
-            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     // ---- optimizer updates --------------------------------------------------------------------------
     // Vector body and scalar tail spell out the same operations in the same order (no FMA contraction),
