@@ -1,7 +1,9 @@
-# Generates the micro-kernels tile82, tile62 and tile43 of dev.fashion.kernels.vector.VectorKernels:
+# Generates the micro-kernels of dev.fashion.kernels.vector.VectorKernels: tile82, tile62 and tile43 read
+# the tile's rows of X in place (row i at x[oi + p]); packed82, packed62 and packed43 read them packed
+# row-interleaved (X(i, p) at x[xo + p * MR + i]), one index for all rows.
 # python3 tools/microkernels.py, then paste the output over the old bodies.
 import sys
-def tile(mr, nv, unroll):
+def tile(mr, nv, unroll, packed=False):
     rows = range(mr); vecs = range(nv)
     acc = [f"c{i}{v}" for i in rows for v in vecs]
     os_ = ", ".join(f"int o{i}" for i in rows)
@@ -15,7 +17,10 @@ def tile(mr, nv, unroll):
     def voff(base, v):
         return base if v == 0 else (f"{base} + L" if v == 1 else f"{base} + {v} * L")
     out = []
-    out.append(f"    private static void tile{mr}{nv}(float[] x, {os_},")
+    if packed:
+        out.append(f"    private static void packed{mr}{nv}(float[] x, int xo,")
+    else:
+        out.append(f"    private static void tile{mr}{nv}(float[] x, {os_},")
     out.append(f"                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {{")
     out.append(f"        FloatVector {', '.join(acc)};")
     out.append(f"        if (load) {{")
@@ -30,10 +35,13 @@ def tile(mr, nv, unroll):
         pu = "p" if u == 0 else f"p + {u}"
         qu = "q" if u == 0 else f"q + {u} * NR"
         lines = []
+        if packed:
+            au = "a" if u == 0 else f"a + {u * mr}"
         for v in vecs:
             lines.append(f"FloatVector b{v}{u} = FloatVector.fromArray(S, panel, {voff(qu, v)});")
         for i in rows:
-            lines.append(f"{'FloatVector ' if i == 0 and u == 0 else ''}av = FloatVector.broadcast(S, x[o{i} + {pu}]);")
+            xi = (f"x[{au} + {i}]" if i else f"x[{au}]") if packed else f"x[o{i} + {pu}]"
+            lines.append(f"{'FloatVector ' if i == 0 and u == 0 else ''}av = FloatVector.broadcast(S, {xi});")
             for v in vecs:
                 lines.append(f"c{i}{v} = av.fma(b{v}{u}, c{i}{v});")
         return [indent + l for l in lines]
@@ -45,11 +53,13 @@ def tile(mr, nv, unroll):
         # (with "p + 4 <= kc" it did not, and every load kept its bounds check).
         out.append(f"        for (int end = kc - kc % {unroll}; p < end; p += {unroll}) {{")
         out.append(f"            int q = po + p * NR;")
+        if packed: out.append(f"            int a = xo + p * {mr};")
         for u in range(unroll):
             out.extend(step(u, "            "))
         out.append(f"        }}")
     out.append(f"        for (; p < kc; p++) {{")
     out.append(f"            int q = po + p * NR;")
+    if packed: out.append(f"            int a = xo + p * {mr};")
     out.extend(step(0, "            "))
     out.append(f"        }}")
     for i in rows:
@@ -61,4 +71,5 @@ def tile(mr, nv, unroll):
 # JDK 17 125 -> 161 GFLOP/s for 1 -> 2, JDK 25 129 -> 152. At 4, C2 hoists all eight panel loads to the
 # top of the body and spills accumulators to the stack: no better than 1, and slower inside training.
 # The 16-register tiles (AVX2) stay at 1: two steps' panel vectors would not fit beside their accumulators.
-print("\n\n".join(tile(m, n, u) for m, n, u in [(8, 2, 2), (6, 2, 1), (4, 3, 1)]))
+shapes = [(8, 2, 2), (6, 2, 1), (4, 3, 1)]
+print("\n\n".join([tile(m, n, u) for m, n, u in shapes] + [tile(m, n, u, True) for m, n, u in shapes]))

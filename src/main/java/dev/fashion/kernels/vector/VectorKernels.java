@@ -261,14 +261,13 @@ public final class VectorKernels implements Kernels {
                 float[] panel = scratch.panel(ceilDiv(se - sb, NR) * NR * kc);
                 if (yByS) packPanelTransposed(y, yld, sb, se, pc, kc, panel);
                 else packPanel(y, yld, sb, se, pc, kc, panel);
-                // Rows of X: offset of X(r, pc) is xBase + r * xStride, with p contiguous from there.
+                // Rows of X: in place, X(r, pc) at xBase + r * xStride with p contiguous from there; or,
+                // when k is X's outer axis, packed row-interleaved (tile at (r - r0) * kc, see packInterleaved).
                 float[] xs = x;
                 int xBase = pc, xStride = xld;
                 if (xByK) {
-                    xs = scratch.rows((r1 - r0) * kc);
-                    packRows(x, xld, r0, r1, pc, kc, xs);
-                    xBase = -r0 * kc;
-                    xStride = kc;
+                    xs = scratch.rows(ceilDiv(r1 - r0, MR) * MR * kc);
+                    packInterleaved(x, xld, r0, r1, pc, kc, xs);
                 }
                 for (int s = sb, po = 0; s < se; s += NR, po += NR * kc) {
                     int cols = Math.min(NR, se - s);
@@ -284,7 +283,8 @@ public final class VectorKernels implements Kernels {
                             micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc,
                                     ct, (r - r0) * width + s - s0, width, load);
                         } else if (rows == MR && cols == NR) {
-                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, r * ldc + s, ldc, load);
+                            if (xByK) microPacked(xs, (r - r0) * kc, panel, po, kc, c, r * ldc + s, ldc, load);
+                            else micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, r * ldc + s, ldc, load);
                             if (eBias != null || eRelu || eMask != null) {
                                 finishTile(c, r * ldc + s, ldc, eBias, s, eRelu, eMask);
                             }
@@ -297,7 +297,8 @@ public final class VectorKernels implements Kernels {
                                     for (int j = 0; j < cols; j++) t[i * NR + j] = c[co + i * ldc + j];
                                 }
                             }
-                            micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
+                            if (xByK) microPacked(xs, (r - r0) * kc, panel, po, kc, t, 0, NR, load);
+                            else micro(xs, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
                             for (int i = 0; i < rows; i++) {
                                 for (int j = 0; j < cols; j++) {
                                     int ci = co + i * ldc + j;
@@ -357,12 +358,21 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Rows of X(r, p) = x[p * ld + r] copied so p is contiguous: rows[(r - r0) * kc + p]. */
-    private static void packRows(float[] x, int ld, int r0, int r1, int pc, int kc, float[] rows) {
-        int w = r1 - r0;
-        for (int p = 0; p < kc; p++) {
-            int src = (pc + p) * ld + r0;
-            for (int r = 0; r < w; r++) rows[r * kc + p] = x[src + r];
+    /**
+     * Rows [r0, r1) of X(r, p) = x[p * ld + r], k block [pc, pc + kc), packed row-interleaved the way the
+     * packed micro-kernels read them: the tile of MR rows from r holds X(r + i, pc + p) at
+     * (r - r0) * kc + p * MR + i, zero past r1. Each (tile, p) is MR floats that are already contiguous
+     * in x, so this is a copy; the row-major packing it replaced was a scalar transpose, and its kernel
+     * needed an index register per row.
+     */
+    private static void packInterleaved(float[] x, int ld, int r0, int r1, int pc, int kc, float[] out) {
+        for (int r = r0; r < r1; r += MR) {
+            int rows = Math.min(MR, r1 - r), t = (r - r0) * kc;
+            for (int p = 0; p < kc; p++) {
+                int src = (pc + p) * ld + r, dst = t + p * MR;
+                for (int i = 0; i < rows; i++) out[dst + i] = x[src + i];
+                for (int i = rows; i < MR; i++) out[dst + i] = 0f;
+            }
         }
     }
 
@@ -382,6 +392,14 @@ public final class VectorKernels implements Kernels {
         if (TILE == 82) tile82(x, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, co, ldc, load);
         else if (TILE == 62) tile62(x, o0, o1, o2, o3, o4, o5, panel, po, kc, c, co, ldc, load);
         else tile43(x, o0, o1, o2, o3, panel, po, kc, c, co, ldc, load);
+    }
+
+    /** As {@link #micro}, for rows packed by {@link #packInterleaved}: X(i, p) at x[xo + p * MR + i]. */
+    private static void microPacked(float[] x, int xo, float[] panel, int po, int kc, float[] c, int co, int ldc,
+                                    boolean load) {
+        if (TILE == 82) packed82(x, xo, panel, po, kc, c, co, ldc, load);
+        else if (TILE == 62) packed62(x, xo, panel, po, kc, c, co, ldc, load);
+        else packed43(x, xo, panel, po, kc, c, co, ldc, load);
     }
 
     /**
@@ -624,6 +642,249 @@ public final class VectorKernels implements Kernels {
             c21 = av.fma(b10, c21);
             c22 = av.fma(b20, c22);
             av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b00, c30);
+            c31 = av.fma(b10, c31);
+            c32 = av.fma(b20, c32);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c02.intoArray(c, co + 2 * L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c12.intoArray(c, co + ldc + 2 * L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c22.intoArray(c, co + 2 * ldc + 2 * L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c32.intoArray(c, co + 3 * ldc + 2 * L);
+    }
+
+    private static void packed82(float[] x, int xo,
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, co + 6 * ldc);
+            c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, co + 7 * ldc);
+            c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+        }
+        int p = 0;
+        for (int end = kc - kc % 2; p < end; p += 2) {
+            int q = po + p * NR;
+            int a = xo + p * 8;
+            FloatVector b00 = FloatVector.fromArray(S, panel, q);
+            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[a]);
+            c00 = av.fma(b00, c00);
+            c01 = av.fma(b10, c01);
+            av = FloatVector.broadcast(S, x[a + 1]);
+            c10 = av.fma(b00, c10);
+            c11 = av.fma(b10, c11);
+            av = FloatVector.broadcast(S, x[a + 2]);
+            c20 = av.fma(b00, c20);
+            c21 = av.fma(b10, c21);
+            av = FloatVector.broadcast(S, x[a + 3]);
+            c30 = av.fma(b00, c30);
+            c31 = av.fma(b10, c31);
+            av = FloatVector.broadcast(S, x[a + 4]);
+            c40 = av.fma(b00, c40);
+            c41 = av.fma(b10, c41);
+            av = FloatVector.broadcast(S, x[a + 5]);
+            c50 = av.fma(b00, c50);
+            c51 = av.fma(b10, c51);
+            av = FloatVector.broadcast(S, x[a + 6]);
+            c60 = av.fma(b00, c60);
+            c61 = av.fma(b10, c61);
+            av = FloatVector.broadcast(S, x[a + 7]);
+            c70 = av.fma(b00, c70);
+            c71 = av.fma(b10, c71);
+            FloatVector b01 = FloatVector.fromArray(S, panel, q + 1 * NR);
+            FloatVector b11 = FloatVector.fromArray(S, panel, q + 1 * NR + L);
+            av = FloatVector.broadcast(S, x[a + 8]);
+            c00 = av.fma(b01, c00);
+            c01 = av.fma(b11, c01);
+            av = FloatVector.broadcast(S, x[a + 8 + 1]);
+            c10 = av.fma(b01, c10);
+            c11 = av.fma(b11, c11);
+            av = FloatVector.broadcast(S, x[a + 8 + 2]);
+            c20 = av.fma(b01, c20);
+            c21 = av.fma(b11, c21);
+            av = FloatVector.broadcast(S, x[a + 8 + 3]);
+            c30 = av.fma(b01, c30);
+            c31 = av.fma(b11, c31);
+            av = FloatVector.broadcast(S, x[a + 8 + 4]);
+            c40 = av.fma(b01, c40);
+            c41 = av.fma(b11, c41);
+            av = FloatVector.broadcast(S, x[a + 8 + 5]);
+            c50 = av.fma(b01, c50);
+            c51 = av.fma(b11, c51);
+            av = FloatVector.broadcast(S, x[a + 8 + 6]);
+            c60 = av.fma(b01, c60);
+            c61 = av.fma(b11, c61);
+            av = FloatVector.broadcast(S, x[a + 8 + 7]);
+            c70 = av.fma(b01, c70);
+            c71 = av.fma(b11, c71);
+        }
+        for (; p < kc; p++) {
+            int q = po + p * NR;
+            int a = xo + p * 8;
+            FloatVector b00 = FloatVector.fromArray(S, panel, q);
+            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[a]);
+            c00 = av.fma(b00, c00);
+            c01 = av.fma(b10, c01);
+            av = FloatVector.broadcast(S, x[a + 1]);
+            c10 = av.fma(b00, c10);
+            c11 = av.fma(b10, c11);
+            av = FloatVector.broadcast(S, x[a + 2]);
+            c20 = av.fma(b00, c20);
+            c21 = av.fma(b10, c21);
+            av = FloatVector.broadcast(S, x[a + 3]);
+            c30 = av.fma(b00, c30);
+            c31 = av.fma(b10, c31);
+            av = FloatVector.broadcast(S, x[a + 4]);
+            c40 = av.fma(b00, c40);
+            c41 = av.fma(b10, c41);
+            av = FloatVector.broadcast(S, x[a + 5]);
+            c50 = av.fma(b00, c50);
+            c51 = av.fma(b10, c51);
+            av = FloatVector.broadcast(S, x[a + 6]);
+            c60 = av.fma(b00, c60);
+            c61 = av.fma(b10, c61);
+            av = FloatVector.broadcast(S, x[a + 7]);
+            c70 = av.fma(b00, c70);
+            c71 = av.fma(b10, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    private static void packed62(float[] x, int xo,
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        }
+        int p = 0;
+        for (; p < kc; p++) {
+            int q = po + p * NR;
+            int a = xo + p * 6;
+            FloatVector b00 = FloatVector.fromArray(S, panel, q);
+            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[a]);
+            c00 = av.fma(b00, c00);
+            c01 = av.fma(b10, c01);
+            av = FloatVector.broadcast(S, x[a + 1]);
+            c10 = av.fma(b00, c10);
+            c11 = av.fma(b10, c11);
+            av = FloatVector.broadcast(S, x[a + 2]);
+            c20 = av.fma(b00, c20);
+            c21 = av.fma(b10, c21);
+            av = FloatVector.broadcast(S, x[a + 3]);
+            c30 = av.fma(b00, c30);
+            c31 = av.fma(b10, c31);
+            av = FloatVector.broadcast(S, x[a + 4]);
+            c40 = av.fma(b00, c40);
+            c41 = av.fma(b10, c41);
+            av = FloatVector.broadcast(S, x[a + 5]);
+            c50 = av.fma(b00, c50);
+            c51 = av.fma(b10, c51);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+    }
+
+    private static void packed43(float[] x, int xo,
+                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co);
+            c01 = FloatVector.fromArray(S, c, co + L);
+            c02 = FloatVector.fromArray(S, c, co + 2 * L);
+            c10 = FloatVector.fromArray(S, c, co + ldc);
+            c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c12 = FloatVector.fromArray(S, c, co + ldc + 2 * L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c22 = FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c32 = FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+        } else {
+            c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = FloatVector.zero(S);
+        }
+        int p = 0;
+        for (; p < kc; p++) {
+            int q = po + p * NR;
+            int a = xo + p * 4;
+            FloatVector b00 = FloatVector.fromArray(S, panel, q);
+            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b20 = FloatVector.fromArray(S, panel, q + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, x[a]);
+            c00 = av.fma(b00, c00);
+            c01 = av.fma(b10, c01);
+            c02 = av.fma(b20, c02);
+            av = FloatVector.broadcast(S, x[a + 1]);
+            c10 = av.fma(b00, c10);
+            c11 = av.fma(b10, c11);
+            c12 = av.fma(b20, c12);
+            av = FloatVector.broadcast(S, x[a + 2]);
+            c20 = av.fma(b00, c20);
+            c21 = av.fma(b10, c21);
+            c22 = av.fma(b20, c22);
+            av = FloatVector.broadcast(S, x[a + 3]);
             c30 = av.fma(b00, c30);
             c31 = av.fma(b10, c31);
             c32 = av.fma(b20, c32);
