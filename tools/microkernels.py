@@ -17,10 +17,13 @@ def tile(mr, nv, unroll, packed=False):
     def voff(base, v):
         return base if v == 0 else (f"{base} + L" if v == 1 else f"{base} + {v} * L")
     out = []
+    name = ("packed" if packed else "tile") + f"{mr}{nv}"
+    if unroll > 1:
+        out.append(f"    /** kc must be a multiple of {unroll}. */")
     if packed:
-        out.append(f"    private static void packed{mr}{nv}(float[] x, int xo,")
+        out.append(f"    private static void {name}(float[] x, int xo,")
     else:
-        out.append(f"    private static void tile{mr}{nv}(float[] x, {os_},")
+        out.append(f"    private static void {name}(float[] x, {os_},")
     out.append(f"                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {{")
     out.append(f"        FloatVector {', '.join(acc)};")
     out.append(f"        if (load) {{")
@@ -45,31 +48,28 @@ def tile(mr, nv, unroll, packed=False):
             for v in vecs:
                 lines.append(f"c{i}{v} = av.fma(b{v}{u}, c{i}{v});")
         return [indent + l for l in lines]
-    out.append(f"        int p = 0;")
-    if unroll > 1:
-        # Unrolled so the row offsets, the panel index and the loop test are paid once per {unroll} steps:
-        # each x[oi + p + u] and panel[q + u * NR] is then a constant displacement from one register.
-        # The test is on p itself (p < end), so C2 sees a counted loop and hoists the range checks
-        # (with "p + 4 <= kc" it did not, and every load kept its bounds check).
-        out.append(f"        for (int end = kc - kc % {unroll}; p < end; p += {unroll}) {{")
-        out.append(f"            int q = po + p * NR;")
-        if packed: out.append(f"            int a = xo + p * {mr};")
-        for u in range(unroll):
-            out.extend(step(u, "            "))
-        out.append(f"        }}")
-    out.append(f"        for (; p < kc; p++) {{")
+    # One loop, nothing after it but the stores: with a second (remainder) loop, JDK 17's C2 sometimes
+    # failed to unbox the accumulators between the loops and boxed every vector on every step (training
+    # 5x slower, in about one JVM run of five). So an unrolled kernel takes whole trips only.
+    # Unrolled, the row offsets, the panel index and the loop test are paid once per {unroll} steps:
+    # each x[oi + p + u] and panel[q + u * NR] is then a constant displacement from one register.
+    # The test is on p itself (p < kc), so C2 sees a counted loop and hoists the range checks
+    # (with "p + 4 <= kc" it did not, and every load kept its bounds check).
+    out.append(f"        for (int p = 0; p < kc; {'p++' if unroll == 1 else f'p += {unroll}'}) {{")
     out.append(f"            int q = po + p * NR;")
     if packed: out.append(f"            int a = xo + p * {mr};")
-    out.extend(step(0, "            "))
+    for u in range(unroll):
+        out.extend(step(u, "            "))
     out.append(f"        }}")
     for i in rows:
         for v in vecs:
             out.append(f"        c{i}{v}.intoArray(c, {off(i, v)});")
     out.append(f"    }}")
     return "\n".join(out)
-# Unroll factors, measured on the 8x2 tile (AVX-512, 64 rows x 8 strips x kc 256, alternating in one JVM):
-# JDK 17 125 -> 161 GFLOP/s for 1 -> 2, JDK 25 129 -> 152. At 4, C2 hoists all eight panel loads to the
-# top of the body and spills accumulators to the stack: no better than 1, and slower inside training.
-# The 16-register tiles (AVX2) stay at 1: two steps' panel vectors would not fit beside their accumulators.
-shapes = [(8, 2, 2), (6, 2, 1), (4, 3, 1)]
+# Unroll factors: all 1. Unrolling the 8x2 tile two k steps deep (in a counted loop, odd kc sent to a
+# one-step kernel) took the kernel alone from 125 to 161 GFLOP/s on JDK 17 and 129 to 152 on JDK 25, but
+# inside training JDK 17's C2 now and then compiled it to box every FMA's result (warm-up never stopped
+# allocating, steps 5x slower: 3 JVM runs in about 50), against none in 60 runs for the one-step kernel;
+# and the whole step gained only 3-17%. At 4, C2 hoisted all eight panel loads and spilled accumulators.
+shapes = [(8, 2, 1), (6, 2, 1), (4, 3, 1)]
 print("\n\n".join([tile(m, n, u) for m, n, u in shapes] + [tile(m, n, u, True) for m, n, u in shapes]))
