@@ -24,7 +24,7 @@ public final class BenchUnits {
         return new Rate(ops * w.perOp, err * w.perOp, w.unit);
     }
 
-    /** True for the matmul benchmarks, whose rates are GFLOP/s. */
+    /** True for the single-thread matmul benchmarks, whose rates are GFLOP/s and go on the size chart. */
     public static boolean isMatmul(JmhResult r) {
         return r.benchClass().equals("MatmulBench") || r.benchClass().equals("PeerMatmulBench");
     }
@@ -42,7 +42,7 @@ public final class BenchUnits {
 
     private static Work work(JmhResult r) {
         switch (r.benchClass()) {
-            case "MatmulBench", "PeerMatmulBench" -> {
+            case "MatmulBench", "PeerMatmulBench", "ParallelMatmulBench" -> {
                 int[] d = dims(r.param("shape"), 3);
                 return d == null ? OPS : new Work(2.0 * d[0] * d[1] * d[2] / 1e9, "GFLOP/s");
             }

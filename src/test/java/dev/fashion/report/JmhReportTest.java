@@ -40,7 +40,8 @@ class JmhReportTest {
                 result("MatmulBench.forward", MATMUL.formatted("vector"), 1000, "10", null),
                 result("ActivationBench.reluBackward", "\"impl\": \"scalar\", \"shape\": \"64x256\"", 1e6, "\"NaN\"", null),
                 result("TrainStepBench.step", "\"impl\": \"vector\", \"batch\": \"64\", \"threads\": \"2\"", 100, "1", null),
-                result("AdamBench.adam", "\"impl\": \"vector\", \"size\": \"1000\"", 1e6, "0", null)) + "]")
+                result("AdamBench.adam", "\"impl\": \"vector\", \"size\": \"1000\"", 1e6, "0", null),
+                result("ParallelMatmulBench.gradWeight", MATMUL.formatted("vector") + ", \"threads\": \"2\"", 2000, "20", null)) + "]")
                 .getBytes(StandardCharsets.UTF_8), "t.json");
         BenchUnits.Rate mm = BenchUnits.of(rs.get(0));
         assertEquals("GFLOP/s", mm.unit());
@@ -52,6 +53,11 @@ class JmhReportTest {
         assertEquals(new BenchUnits.Rate(6400, 64, "images/s"), BenchUnits.of(rs.get(2)));
         assertEquals(28, BenchUnits.of(rs.get(3)).value(), 1e-9);
         assertEquals(Math.cbrt(64.0 * 784 * 256), BenchUnits.matrixSize(rs.get(0)), 1e-9);
+        // On two threads: still GFLOP/s, but kept off the one-thread size chart.
+        BenchUnits.Rate two = BenchUnits.of(rs.get(4));
+        assertEquals("GFLOP/s", two.unit());
+        assertEquals(2000 * 2.0 * 64 * 784 * 256 / 1e9, two.value(), 1e-9);
+        assertTrue(BenchUnits.isMatmul(rs.get(0)) && !BenchUnits.isMatmul(rs.get(4)));
     }
 
     @Test

@@ -8,8 +8,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Single-thread matmul through the {@link Kernels} interface (the parallel facade allocates a lambda per
- * split, which would show up in {@code -prof gc}), in the three forms a linear layer's training needs.
+ * Single-thread matmul straight through the {@link Kernels} interface, in the three forms a linear
+ * layer's training needs: one core's rate, with no scheduler in the way ({@link ParallelMatmulBench} has
+ * the same forms on 1 or 2 threads).
  * A shape is {@code BATCHxINxOUT}: batch rows through a layer with IN inputs and OUT outputs; each form
  * then costs 2·BATCH·IN·OUT flops. The square shapes (NxNxN) show how cost grows with size.
  */
