@@ -312,11 +312,28 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
-        if (transposed) {
-            for (int r = r0; r < r1; r++) {
-                int t = (r - r0) * width - s0;
-                for (int s = s0; s < s1; s++) c[s * ldc + r] = finish(ct[t + s], bias, r, relu, null, 0);
+        if (transposed) transposeOut(ct, width, r0, r1, s0, s1, c, ldc, bias, relu, scratch.gatherRows);
+    }
+
+    /**
+     * C(r, s) = ct[(r - r0) * width + s - s0] into c[s * ldc + r], then + bias[r] and ReLU as asked: for
+     * each s, L consecutive r at a time, gathered down ct's column and stored contiguously in C's row, with
+     * the same operations as {@link #finish} (which the remainder uses).
+     */
+    private static void transposeOut(float[] ct, int width, int r0, int r1, int s0, int s1, float[] c, int ldc,
+                                     float[] bias, boolean relu, int[] rows) {
+        for (int l = 0; l < L; l++) rows[l] = l * width;
+        int rb = r0 + S.loopBound(r1 - r0);
+        for (int s = s0; s < s1; s++) {
+            int co = s * ldc, t = s - s0;
+            int r = r0;
+            for (; r < rb; r += L) {
+                FloatVector v = FloatVector.fromArray(S, ct, (r - r0) * width + t, rows, 0);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, r));
+                if (relu) v = v.max(0f);
+                v.intoArray(c, co + r);
             }
+            for (; r < r1; r++) c[co + r] = finish(ct[(r - r0) * width + t], bias, r, relu, null, 0);
         }
     }
 
