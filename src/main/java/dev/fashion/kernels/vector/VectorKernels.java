@@ -365,8 +365,8 @@ public final class VectorKernels implements Kernels {
     /**
      * The same panel layout from Y(p, s) = y[s * ld + p]: a transpose. A full strip is filled a vector at
      * a time, each a gather of one k from L consecutive rows of y: 2.2-2.8x faster than the scalar copy
-     * (64x784: 28-30 µs against 10-14 on one core), which had been a fifth of the batch-64 forward pass
-     * and, since both cores pack the whole batch, more of it on two threads. A partial strip stays scalar.
+     * (64x784: 28-30 µs against 10-14 on one core), which had been a tenth of fc1's batch-64 forward pass
+     * on one core and, since both cores pack the whole batch, a fifth on two. A partial strip stays scalar.
      */
     private static void packPanelTransposed(float[] y, int ld, int s0, int s1, int pc, int kc, float[] panel,
                                             int[] rows) {
