@@ -318,12 +318,13 @@ public final class VectorKernels implements Kernels {
     /**
      * C(r, s) = ct[(r - r0) * width + s - s0] into c[s * ldc + r], then + bias[r] and ReLU as asked: for
      * each s, L consecutive r at a time, gathered down ct's column and stored contiguously in C's row, with
-     * the same operations as {@link #finish} (which the remainder uses).
+     * the same operations as {@link #finish} (which the remainder, and platforms without
+     * {@link VectorShapes#GATHERS}, use for every element).
      */
     private static void transposeOut(float[] ct, int width, int r0, int r1, int s0, int s1, float[] c, int ldc,
                                      float[] bias, boolean relu, int[] rows) {
         for (int l = 0; l < L; l++) rows[l] = l * width;
-        int rb = r0 + S.loopBound(r1 - r0);
+        int rb = VectorShapes.GATHERS ? r0 + S.loopBound(r1 - r0) : r0;
         for (int s = s0; s < s1; s++) {
             int co = s * ldc, t = s - s0;
             int r = r0;
@@ -366,14 +367,15 @@ public final class VectorKernels implements Kernels {
      * The same panel layout from Y(p, s) = y[s * ld + p]: a transpose. A full strip is filled a vector at
      * a time, each a gather of one k from L consecutive rows of y: 2.2-2.8x faster than the scalar copy
      * (64x784: 28-30 µs against 10-14 on one core), which had been a tenth of fc1's batch-64 forward pass
-     * on one core and, since both cores pack the whole batch, a fifth on two. A partial strip stays scalar.
+     * on one core and, since both cores pack the whole batch, a fifth on two. A partial strip, or a
+     * platform without {@link VectorShapes#GATHERS}, copies element by element.
      */
     private static void packPanelTransposed(float[] y, int ld, int s0, int s1, int pc, int kc, float[] panel,
                                             int[] rows) {
         for (int l = 0; l < L; l++) rows[l] = l * ld;
         for (int s = s0, o = 0; s < s1; s += NR, o += NR * kc) {
             int cols = Math.min(NR, s1 - s);
-            if (cols == NR) {
+            if (cols == NR && VectorShapes.GATHERS) {
                 for (int h = 0; h < NR; h += L) {
                     int src = (s + h) * ld + pc;
                     for (int p = 0; p < kc; p++) {

@@ -22,6 +22,13 @@ final class VectorShapes {
      * has 32; AVX2 has 16). Decides the matmul register tile, whatever species was asked for.
      */
     static final boolean THIRTY_TWO_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /**
+     * Whether transposes may use gathers (a vector loaded from lanes a fixed stride apart): on x86 with
+     * 256-bit vectors or wider, AVX2 and AVX-512 have gather instructions and JDK 17's C2 compiles the
+     * Vector API's indexed loads to them. Elsewhere (ARM, or narrower species) JDK 17 may run them as
+     * Java code, which allocates, so the kernels copy element by element instead.
+     */
+    static final boolean GATHERS;
     /** Why the requested species cannot be used, or null. */
     static final String PROBLEM;
     /** The forced tile as rows * 10 + vectors (82, 62, 43), or 0 for the default. */
@@ -56,6 +63,8 @@ final class VectorShapes {
         if (TILE == 0 && !tile.isEmpty()) problem = "-D" + TILE_PROPERTY + "=" + tile + ": expected 8x2, 6x2 or 4x3";
         FLOATS = chosen;
         PROBLEM = problem;
+        String arch = System.getProperty("os.arch", "");
+        GATHERS = (arch.equals("amd64") || arch.equals("x86_64")) && chosen.vectorBitSize() >= 256;
     }
 
     private VectorShapes() {
