@@ -221,6 +221,7 @@ public final class VectorKernels implements Kernels {
                              int k, float[] c, int ldc, boolean transposed, boolean accumulate,
                              float[] bias, boolean relu, float[] mask) {
         if (r0 >= r1 || s0 >= s1) return;
+        assert !(transposed && xByK) : "a transposed C reads X in place"; // only A·Bᵀ computes C transposed
         Scratch scratch = SCRATCH.get();
         // A transposed C is accumulated in scratch as rows r (padded to whole tiles) by s, so every tile
         // takes the in-register path, and is transposed into C once at the end with the epilogue (before:
@@ -483,32 +484,32 @@ public final class VectorKernels implements Kernels {
         }
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
             FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
             av = FloatVector.broadcast(S, x[o1 + p]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
             av = FloatVector.broadcast(S, x[o2 + p]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
             av = FloatVector.broadcast(S, x[o3 + p]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
             av = FloatVector.broadcast(S, x[o4 + p]);
-            c40 = av.fma(b00, c40);
-            c41 = av.fma(b10, c41);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, x[o5 + p]);
-            c50 = av.fma(b00, c50);
-            c51 = av.fma(b10, c51);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
             av = FloatVector.broadcast(S, x[o6 + p]);
-            c60 = av.fma(b00, c60);
-            c61 = av.fma(b10, c61);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
             av = FloatVector.broadcast(S, x[o7 + p]);
-            c70 = av.fma(b00, c70);
-            c71 = av.fma(b10, c71);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -549,26 +550,26 @@ public final class VectorKernels implements Kernels {
         }
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
             FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
             av = FloatVector.broadcast(S, x[o1 + p]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
             av = FloatVector.broadcast(S, x[o2 + p]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
             av = FloatVector.broadcast(S, x[o3 + p]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
             av = FloatVector.broadcast(S, x[o4 + p]);
-            c40 = av.fma(b00, c40);
-            c41 = av.fma(b10, c41);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, x[o5 + p]);
-            c50 = av.fma(b00, c50);
-            c51 = av.fma(b10, c51);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -605,25 +606,25 @@ public final class VectorKernels implements Kernels {
         }
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
-            FloatVector b20 = FloatVector.fromArray(S, panel, q + 2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b2 = FloatVector.fromArray(S, panel, q + 2 * L);
             FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
-            c02 = av.fma(b20, c02);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
             av = FloatVector.broadcast(S, x[o1 + p]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
-            c12 = av.fma(b20, c12);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
             av = FloatVector.broadcast(S, x[o2 + p]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
-            c22 = av.fma(b20, c22);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
             av = FloatVector.broadcast(S, x[o3 + p]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
-            c32 = av.fma(b20, c32);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -640,7 +641,7 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void packed82(float[] x, int xo,
-                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                                 float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -665,32 +666,32 @@ public final class VectorKernels implements Kernels {
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
             int a = xo + p * 8;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
             FloatVector av = FloatVector.broadcast(S, x[a]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
             av = FloatVector.broadcast(S, x[a + 1]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
             av = FloatVector.broadcast(S, x[a + 2]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
             av = FloatVector.broadcast(S, x[a + 3]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
             av = FloatVector.broadcast(S, x[a + 4]);
-            c40 = av.fma(b00, c40);
-            c41 = av.fma(b10, c41);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, x[a + 5]);
-            c50 = av.fma(b00, c50);
-            c51 = av.fma(b10, c51);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
             av = FloatVector.broadcast(S, x[a + 6]);
-            c60 = av.fma(b00, c60);
-            c61 = av.fma(b10, c61);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
             av = FloatVector.broadcast(S, x[a + 7]);
-            c70 = av.fma(b00, c70);
-            c71 = av.fma(b10, c71);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -711,7 +712,7 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void packed62(float[] x, int xo,
-                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                                 float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -732,26 +733,26 @@ public final class VectorKernels implements Kernels {
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
             int a = xo + p * 6;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
             FloatVector av = FloatVector.broadcast(S, x[a]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
             av = FloatVector.broadcast(S, x[a + 1]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
             av = FloatVector.broadcast(S, x[a + 2]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
             av = FloatVector.broadcast(S, x[a + 3]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
             av = FloatVector.broadcast(S, x[a + 4]);
-            c40 = av.fma(b00, c40);
-            c41 = av.fma(b10, c41);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, x[a + 5]);
-            c50 = av.fma(b00, c50);
-            c51 = av.fma(b10, c51);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -768,7 +769,7 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void packed43(float[] x, int xo,
-                               float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
+                                 float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
         if (load) {
             c00 = FloatVector.fromArray(S, c, co);
@@ -789,25 +790,25 @@ public final class VectorKernels implements Kernels {
         for (int p = 0; p < kc; p++) {
             int q = po + p * NR;
             int a = xo + p * 4;
-            FloatVector b00 = FloatVector.fromArray(S, panel, q);
-            FloatVector b10 = FloatVector.fromArray(S, panel, q + L);
-            FloatVector b20 = FloatVector.fromArray(S, panel, q + 2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, q);
+            FloatVector b1 = FloatVector.fromArray(S, panel, q + L);
+            FloatVector b2 = FloatVector.fromArray(S, panel, q + 2 * L);
             FloatVector av = FloatVector.broadcast(S, x[a]);
-            c00 = av.fma(b00, c00);
-            c01 = av.fma(b10, c01);
-            c02 = av.fma(b20, c02);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
             av = FloatVector.broadcast(S, x[a + 1]);
-            c10 = av.fma(b00, c10);
-            c11 = av.fma(b10, c11);
-            c12 = av.fma(b20, c12);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
             av = FloatVector.broadcast(S, x[a + 2]);
-            c20 = av.fma(b00, c20);
-            c21 = av.fma(b10, c21);
-            c22 = av.fma(b20, c22);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
             av = FloatVector.broadcast(S, x[a + 3]);
-            c30 = av.fma(b00, c30);
-            c31 = av.fma(b10, c31);
-            c32 = av.fma(b20, c32);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
