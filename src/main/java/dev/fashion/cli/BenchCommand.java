@@ -138,6 +138,14 @@ final class BenchCommand implements Callable<Integer> {
                 sc.baseThreads(), sc.rounds(), sc.stepsPerRound());
         out.printf("  %.3f against %.3f ms/step (medians): %.2fx faster (rounds: %.2fx to %.2fx)%n",
                 sc.millisPerStep(), sc.baseMillisPerStep(), sc.medianSpeedup(), sc.minSpeedup(), sc.maxSpeedup());
+        out.printf("  register-only FMAs in the same rounds: %.2fx (the most the host gave %d threads over %d)%n",
+                sc.fmaSpeedup(), sc.threads(), sc.baseThreads());
+        out.printf("%n  %-28s %9s %9s %8s%n", "phase (same rounds)", sc.threads() + "t ms", sc.baseThreads() + "t ms",
+                "speedup");
+        for (StepBenchmark.PhaseScaling p : sc.phases()) {
+            out.printf("  %-28s %9.4f %9.4f %7.2fx%n", p.name(), p.millisPerStep(), p.baseMillisPerStep(),
+                    p.medianSpeedup());
+        }
     }
 
     private static double sum(List<StepBenchmark.Phase> phases, String part) {
@@ -189,6 +197,15 @@ final class BenchCommand implements Callable<Integer> {
             sm.put("speedup_median", sc.medianSpeedup());
             sm.put("speedup_min", sc.minSpeedup());
             sm.put("speedup_max", sc.maxSpeedup());
+            sm.put("fma_speedup_median", sc.fmaSpeedup());
+            sm.put("phases", sc.phases().stream().map(p -> {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("phase", p.name());
+                pm.put("ms_per_step", p.millisPerStep());
+                pm.put("base_ms_per_step", p.baseMillisPerStep());
+                pm.put("speedup_median", p.medianSpeedup());
+                return pm;
+            }).toList());
             m.put("scaling", sm);
         }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";

@@ -76,4 +76,19 @@ public final class PeakRate {
         }
         return new Result(threads, best / 1e9, bestSeconds);
     }
+
+    /**
+     * Seconds that {@code flops} register-only FMAs take spread over all the scheduler's threads (8 parts a
+     * thread, as in {@link #measure}): the same work timed on two thread counts says how much arithmetic
+     * the host lets the extra threads add right now, the ceiling for any speedup measured beside it.
+     */
+    public static double time(ParallelKernels kernels, long flops) {
+        Kernels k = kernels.kernels();
+        int parts = kernels.scheduler().threads() * 8;
+        long perPart = Math.max(1, flops / parts);
+        float[][] sinks = new float[parts][1];
+        long t0 = System.nanoTime();
+        kernels.scheduler().forEach(parts, p -> k.fmaProbe(perPart, sinks[p]));
+        return (System.nanoTime() - t0) / 1e9;
+    }
 }

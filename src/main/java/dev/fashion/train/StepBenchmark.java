@@ -6,6 +6,8 @@ import dev.fashion.nn.Layer;
 import dev.fashion.nn.Rng;
 import dev.fashion.nn.Workspace;
 import dev.fashion.parallel.AllocationCounter;
+import dev.fashion.parallel.ParallelKernels;
+import dev.fashion.parallel.PeakRate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +58,13 @@ public final class StepBenchmark {
         final ImageDataset data;
         final int[] order;
         final int batch, batches;
+        final String optimizer;
         int next;
 
         Stepper(Trainer trainer, RunConfig config, ImageDataset data) {
             this.batch = config.getTraining().getBatchSize();
             this.step = trainer.newStep(batch);
+            this.optimizer = trainer.optimizer().type();
             this.data = data;
             this.order = new int[data.count()];
             for (int i = 0; i < order.length; i++) order[i] = i;
@@ -74,6 +78,18 @@ public final class StepBenchmark {
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++, next++) step.run(data, order, (next % batches) * batch, batch);
             return (System.nanoTime() - t0) / 1e9;
+        }
+
+        /** As {@link #run}, with per-phase timers; adds this run's breakdown to {@code phases}. */
+        double profiled(int steps, List<List<Phase>> phases) {
+            StepProfile profile = new StepProfile(step.model());
+            step.profile(profile);
+            try {
+                return run(steps);
+            } finally {
+                step.profile(null);
+                phases.add(StepBenchmark.phases(profile, step.workspace(), batch, optimizer));
+            }
         }
 
         /**
@@ -129,7 +145,7 @@ public final class StepBenchmark {
         stepper.step.profile(null);
 
         int batch = stepper.batch;
-        List<Phase> phases = phases(profile, stepper.step.workspace(), batch, trainer.optimizer().type());
+        List<Phase> phases = phases(profile, stepper.step.workspace(), batch, stepper.optimizer);
         long flops = phases.stream().mapToLong(Phase::flopsPerStep).sum();
         return new Result(batch, threads, kernels, warmed, warmupSeconds, steps, seconds, flops, phases,
                 alloc0 < 0 ? -1 : alloc / steps);
@@ -139,9 +155,18 @@ public final class StepBenchmark {
      * Thread scaling measured so a busy host cannot fake it: two trainers (the same model on
      * {@code threads} threads and on {@code baseThreads}) take turns, {@code rounds} times, running
      * {@code stepsPerRound} steps each; each round's ratio compares two runs a few milliseconds apart.
+     * The same rounds are profiled, so {@code phases} says which phases scale and which hold the rest back.
+     * Each round also times register-only FMAs (a tenth of the round's flops) on both thread counts:
+     * {@code fmaSpeedup}, their median ratio, is what the host let the extra threads add to pure arithmetic
+     * in those rounds (on a shared 2-core VM, 1.5x to 2x from one minute to the next).
      */
     public record Scaling(int threads, int baseThreads, int rounds, int stepsPerRound, double millisPerStep,
-                          double baseMillisPerStep, double medianSpeedup, double minSpeedup, double maxSpeedup) {
+                          double baseMillisPerStep, double medianSpeedup, double minSpeedup, double maxSpeedup,
+                          List<PhaseScaling> phases, double fmaSpeedup) {
+    }
+
+    /** One phase of the scaling rounds: median ms/step on each side and the median of the rounds' ratios. */
+    public record PhaseScaling(String name, double millisPerStep, double baseMillisPerStep, double medianSpeedup) {
     }
 
     /** Both trainers should be warm (their first step compiled); each gets a short warm-up here too. */
@@ -152,16 +177,27 @@ public final class StepBenchmark {
         a.warmUp(stepsPerRound);
         b.warmUp(stepsPerRound);
         double[] ta = new double[rounds], tb = new double[rounds], ratio = new double[rounds];
+        double[] fma = new double[rounds];
+        long stepFlops = 0;
+        for (Layer l : many.model().layers()) stepFlops += l.forwardFlops(a.batch) + l.backwardFlops(a.batch, true);
+        long probeFlops = Math.max(1_000_000, stepFlops * stepsPerRound / 10);
+        ParallelKernels ka = many.kernels(), kb = base.kernels();
+        for (int i = 0; i < 20; i++) { // so the timed probes run compiled code
+            PeakRate.time(ka, probeFlops / 20);
+            PeakRate.time(kb, probeFlops / 20);
+        }
+        List<List<Phase>> pa = new ArrayList<>(), pb = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             // Alternate who goes first, so a slow spell that starts mid-round hits both sides alike.
             if (r % 2 == 0) {
-                ta[r] = a.run(stepsPerRound);
-                tb[r] = b.run(stepsPerRound);
+                ta[r] = a.profiled(stepsPerRound, pa);
+                tb[r] = b.profiled(stepsPerRound, pb);
             } else {
-                tb[r] = b.run(stepsPerRound);
-                ta[r] = a.run(stepsPerRound);
+                tb[r] = b.profiled(stepsPerRound, pb);
+                ta[r] = a.profiled(stepsPerRound, pa);
             }
             ratio[r] = tb[r] / ta[r];
+            fma[r] = PeakRate.time(kb, probeFlops) / PeakRate.time(ka, probeFlops);
         }
         double min = Double.MAX_VALUE, max = 0;
         for (double x : ratio) {
@@ -169,7 +205,26 @@ public final class StepBenchmark {
             max = Math.max(max, x);
         }
         return new Scaling(threads, baseThreads, rounds, stepsPerRound, 1000 * median(ta) / stepsPerRound,
-                1000 * median(tb) / stepsPerRound, median(ratio), min, max);
+                1000 * median(tb) / stepsPerRound, median(ratio), min, max, phaseScaling(pa, pb),
+                median(fma));
+    }
+
+    /** Per phase, over rounds: medians of each side's ms/step and of their ratio; phases idle on a side are left out. */
+    private static List<PhaseScaling> phaseScaling(List<List<Phase>> many, List<List<Phase>> base) {
+        List<PhaseScaling> out = new ArrayList<>();
+        int rounds = many.size();
+        for (int i = 0; i < many.get(0).size(); i++) {
+            double[] ms = new double[rounds], bs = new double[rounds], ratio = new double[rounds];
+            boolean idle = false;
+            for (int r = 0; r < rounds; r++) {
+                ms[r] = many.get(r).get(i).millisPerStep();
+                bs[r] = base.get(r).get(i).millisPerStep();
+                idle |= ms[r] <= 0 || bs[r] <= 0;
+                ratio[r] = bs[r] / ms[r];
+            }
+            if (!idle) out.add(new PhaseScaling(many.get(0).get(i).name(), median(ms), median(bs), median(ratio)));
+        }
+        return out;
     }
 
     static double median(double[] values) {

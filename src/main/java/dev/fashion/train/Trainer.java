@@ -71,6 +71,10 @@ public final class Trainer {
         return optimizer;
     }
 
+    public ParallelKernels kernels() {
+        return kernels;
+    }
+
     /** A step runner over this trainer's model, optimizer and random streams, for {@code batch} samples. */
     public TrainStep newStep(int batch) {
         return new TrainStep(model, loss, optimizer, kernels, norm, dropoutRng, batch);

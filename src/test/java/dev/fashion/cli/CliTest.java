@@ -131,6 +131,17 @@ class CliTest {
         double min = sc.get("speedup_min").asDouble(), med = sc.get("speedup_median").asDouble();
         assertTrue(min > 0 && min <= med && med <= sc.get("speedup_max").asDouble(), sc.toString());
         assertTrue(sc.get("base_ms_per_step").asDouble() > 0, sc.toString());
+        // The same rounds per phase: every layer with weights shows up both ways, with positive times.
+        JsonNode phases = sc.get("phases");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (JsonNode p : phases) {
+            names.add(p.get("phase").asText());
+            assertTrue(p.get("ms_per_step").asDouble() > 0 && p.get("base_ms_per_step").asDouble() > 0, p.toString());
+            assertTrue(p.get("speedup_median").asDouble() > 0, p.toString());
+        }
+        assertTrue(names.containsAll(java.util.List.of("fc1 forward", "fc1 backward", "fc4 backward", "loss")), names.toString());
+        assertTrue(r.out().contains("phase (same rounds)"), r.out());
+        assertTrue(sc.get("fma_speedup_median").asDouble() > 0, sc.toString());
         assertUserError(run("bench", "--threads", "1", "--scaling"), "--threads 2 or more");
     }
 }
