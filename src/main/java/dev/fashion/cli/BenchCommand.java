@@ -57,8 +57,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scaling",
             description = "Also time these --threads against 1 thread in alternating rounds in this JVM and print "
-                    + "the speedup with its spread: on a shared machine two separate runs can differ by more than "
-                    + "the threads gain. Needs --threads 2 or more.")
+                    + "the speedup with its spread (on a shared machine two separate runs can differ by more than "
+                    + "the threads gain), each phase's speedup, and how much faster register-only FMAs ran on "
+                    + "those threads in the same rounds: the ceiling the host allowed. Needs --threads 2 or more.")
     boolean scaling;
 
     @Mixin
