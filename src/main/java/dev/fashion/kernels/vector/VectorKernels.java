@@ -196,7 +196,12 @@ public final class VectorKernels implements Kernels {
         // rather than W, and the 10-wide output layer gets 64-wide vector strips instead of tiles mostly
         // padding; C is then computed transposed.
         if (swapTransB(i1 - i0, j1 - j0, k)) {
+            // gemm leaves Cᵀ in the scratch; the copy-out runs here, in its own compile (see gemm).
+            if (j0 >= j1 || i0 >= i1) return;
             gemm(b, k, false, j0, j1, a, k, true, i0, i1, k, c, n, true, accumulate, bias, relu, null);
+            Scratch scratch = SCRATCH.get();
+            transposeOut(scratch.transposed, transposedWidth(i0, i1), j0, j1, i0, i1, c, n, bias, relu,
+                    scratch.gatherRows);
         } else {
             gemm(a, k, false, i0, i1, b, k, true, j0, j1, k, c, n, false, accumulate, bias, relu, null);
         }
@@ -214,7 +219,13 @@ public final class VectorKernels implements Kernels {
      * C(r, s) = sum over p of X(r, p)·Y(p, s), for r in [r0, r1), s in [s0, s1), then the epilogue.
      * X(r, p) is x[r * xld + p], or x[p * xld + r] when xByK; Y(p, s) is y[p * yld + s], or
      * y[s * yld + p] when yByS. Epilogue, in this order: + bias[C column] (bias not null), max(., 0)
-     * (relu), 0 where mask (laid out as C) is not &gt; 0 (mask not null).
+     * (relu), 0 where mask (laid out as C) is not &gt; 0 (mask not null). A transposed C is left in
+     * {@code Scratch.transposed}, without the epilogue, for the caller's {@link #transposeOut}.
+     *
+     * <p>Keep what C2 inlines into this method small: on JDK 17 its compile sits near C2's node budget
+     * (NodeCountInliningCutoff), and past it the last calls inlined lose their intrinsics. An Adam
+     * update added to the tile epilogue (an experiment) ran it out at the transposed copy-out, the last
+     * call: its gathers then ran as allocating Java code, 196 KB a step. So the copy-out is the caller's.
      */
     private static void gemm(float[] x, int xld, boolean xByK, int r0, int r1,
                              float[] y, int yld, boolean yByS, int s0, int s1,
@@ -226,7 +237,7 @@ public final class VectorKernels implements Kernels {
         // A transposed C is accumulated in scratch as rows r (padded to whole tiles) by s, so every tile
         // takes the in-register path, and is transposed into C once at the end with the epilogue (before:
         // every tile went through the scalar edge copy, in and out, once per k block).
-        int width = ceilDiv(s1 - s0, NR) * NR;
+        int width = transposedWidth(s0, s1);
         float[] ct = transposed ? scratch.transposed(ceilDiv(r1 - r0, MR) * MR * width) : null;
         if (transposed && accumulate) {
             for (int r = r0; r < r1; r++) {
@@ -235,10 +246,9 @@ public final class VectorKernels implements Kernels {
         }
         if (k == 0) {
             if (transposed) {
-                for (int r = r0; r < r1; r++) {
-                    for (int s = s0; s < s1; s++) {
-                        float v = accumulate ? ct[(r - r0) * width + s - s0] : 0f;
-                        c[s * ldc + r] = finish(v, bias, r, relu, null, 0);
+                if (!accumulate) {
+                    for (int r = r0; r < r1; r++) {
+                        for (int s = s0; s < s1; s++) ct[(r - r0) * width + s - s0] = 0f;
                     }
                 }
             } else {
@@ -313,7 +323,11 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
-        if (transposed) transposeOut(ct, width, r0, r1, s0, s1, c, ldc, bias, relu, scratch.gatherRows);
+    }
+
+    /** Row length of the scratch a transposed C over columns [s0, s1) is computed in: whole NR strips. */
+    private static int transposedWidth(int s0, int s1) {
+        return ceilDiv(s1 - s0, NR) * NR;
     }
 
     /**
