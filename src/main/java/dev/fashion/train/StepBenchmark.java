@@ -158,7 +158,7 @@ public final class StepBenchmark {
      * The same rounds are profiled, so {@code phases} says which phases scale and which hold the rest back.
      * Each round also times register-only FMAs (a tenth of the round's flops) on both thread counts:
      * {@code fmaSpeedup}, their median ratio, is what the host let the extra threads add to pure arithmetic
-     * in those rounds (on a shared 2-core VM, 1.5x to 2x from one minute to the next).
+     * in those rounds (on a shared 2-core VM, about 1.7x to 2x from one minute to the next).
      */
     public record Scaling(int threads, int baseThreads, int rounds, int stepsPerRound, double millisPerStep,
                           double baseMillisPerStep, double medianSpeedup, double minSpeedup, double maxSpeedup,
