@@ -101,8 +101,7 @@ public final class Linear extends Layer {
      */
     public void backward(Context ctx, float[] x, float[] dy, float[] dx, int n, boolean reluInput) {
         // dW [out, in] = dyᵀ [out, n] · x [n, in]; db = column sums of dy; dx [n, in] = dy [n, out] · W [out, in].
-        ctx.kernels().matmulTransA(dy, x, weight.grad(), out, n, in, false);
-        if (bias != null) ctx.kernels().biasGradient(dy, bias.grad(), n, out, false);
+        ctx.kernels().linearGradients(dy, x, weight.grad(), bias == null ? null : bias.grad(), n, in, out);
         if (dx == null) return;
         if (reluInput) ctx.kernels().matmulReluMask(dy, weight.data(), x, dx, n, out, in);
         else ctx.kernels().matmul(dy, weight.data(), dx, n, out, in, false);

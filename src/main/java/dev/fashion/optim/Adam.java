@@ -28,19 +28,32 @@ public final class Adam extends Optimizer {
         this.weightDecay = weightDecay;
         this.m = zerosLike(this.parameters);
         this.v = zerosLike(this.parameters);
+        this.data = new float[this.parameters.size()][];
+        this.grads = new float[data.length][];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = this.parameters.get(i).data();
+            grads[i] = this.parameters.get(i).grad();
+        }
     }
+
+    /** The parameters' values and gradients, for the one-call update. */
+    private final float[][] data, grads;
 
     @Override
     public String type() {
         return "adam";
     }
 
+    /** All parameters in one scheduler call (see ParallelKernels#adam(float[][], ...)). */
     @Override
-    protected void update(ParallelKernels kernels, int i, Parameter p) {
-        // Bias corrections in double: beta^t underflows gracefully and the float rounding is done once.
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2 = (float) (1 - Math.pow(beta2, step));
-        kernels.adam(p.data(), p.grad(), m[i], v[i], p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    protected void update(ParallelKernels kernels) {
+        kernels.adam(data, grads, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection(beta1),
+                biasCorrection(beta2));
+    }
+
+    /** 1 - beta^t in double: beta^t underflows gracefully and the float rounding is done once. */
+    private float biasCorrection(float beta) {
+        return (float) (1 - Math.pow(beta, step));
     }
 
     @Override

@@ -22,10 +22,11 @@ public abstract class Optimizer {
     /** Applies one update to every parameter from its current gradient. */
     public final void step(ParallelKernels kernels) {
         step++;
-        for (int i = 0; i < parameters.size(); i++) update(kernels, i, parameters.get(i));
+        update(kernels);
     }
 
-    protected abstract void update(ParallelKernels kernels, int index, Parameter p);
+    /** Updates every parameter from its gradient ({@link #step} has counted the step). */
+    protected abstract void update(ParallelKernels kernels);
 
     /** Steps taken so far. */
     public long steps() {

@@ -29,8 +29,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(ParallelKernels kernels, int i, Parameter p) {
-        kernels.sgd(p.data(), p.grad(), buffers[i], p.size(), lr, momentum, weightDecay, nesterov);
+    protected void update(ParallelKernels kernels) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            kernels.sgd(p.data(), p.grad(), buffers[i], p.size(), lr, momentum, weightDecay, nesterov);
+        }
     }
 
     @Override

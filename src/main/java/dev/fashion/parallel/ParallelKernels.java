@@ -83,6 +83,22 @@ public final class ParallelKernels {
         gemm(Op.MATMUL_TB, a, b, c, null, m, k, n, accumulate);
     }
 
+    /**
+     * A linear layer's parameter gradients: dW[out,in] = dY[batch,out]ᵀ·X[batch,in] and, when db is not
+     * null, db[out] = the column sums of dY. When dW is split by its rows (output features), each part
+     * sums the same features' bias gradient too: one hand-off instead of two, with db[j] written by the
+     * core that holds dW's row j.
+     */
+    public void linearGradients(float[] dy, float[] x, float[] dw, float[] db, int batch, int in, int out) {
+        check(dy, (long) batch * out, "dY");
+        check(x, (long) batch * in, "X");
+        check(dw, (long) out * in, "dW");
+        if (db != null) check(db, out, "db");
+        if (!gemm(Op.MATMUL_TA, dy, x, dw, db, out, batch, in, false) && db != null) {
+            biasGradient(dy, db, batch, out, false);
+        }
+    }
+
     /** Y[m,n] = X[m,k]·W[n,k]ᵀ + bias, then ReLU when asked: a linear layer's forward pass in one sweep. */
     public void linearForward(float[] x, float[] w, float[] bias, float[] y, int m, int k, int n, boolean relu) {
         check(x, (long) m * k, "X");
@@ -101,7 +117,11 @@ public final class ParallelKernels {
         gemm(Op.MATMUL_MASK, a, b, c, mask, m, k, n, false);
     }
 
-    private void gemm(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean acc) {
+    /**
+     * Splits (or runs inline) one matmul. For MATMUL_TA, {@code d} is an optional bias gradient over C's
+     * rows, computed here only when every part covers all of C's columns: returns whether it was.
+     */
+    private boolean gemm(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean acc) {
         Job j = job.set(op, a, b, c, d, m, k, n, acc);
         int threads = scheduler.threads();
         long flops = 2L * m * n * k;
@@ -118,12 +138,17 @@ public final class ParallelKernels {
             // 0.66-0.98 ms/step against 0.77-1.29 with dW split by columns (and the forward by batch
             // rows where it packs X); fc1 backward 0.16-0.25 ms against 0.28-0.33.
             j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
-        } else if (n >= columnAlign * threads) {
-            // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
-            j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
         } else {
-            j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
+            if (op == Op.MATMUL_TA) j.d = null; // parts over columns would each sum every row's bias
+            if (n >= columnAlign * threads) {
+                // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
+                j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
+            } else {
+                j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
+            }
+            return op != Op.MATMUL_TA;
         }
+        return true;
     }
 
     /** c[i, j] += bias[j] for every row of C [m, n]. */
@@ -191,15 +216,30 @@ public final class ParallelKernels {
         elements(j);
     }
 
-    public void adam(float[] p, float[] g, float[] m, float[] v, int size, float lr, float beta1, float beta2,
+    /**
+     * One Adam step over several tensors (p[t], its gradient g[t], moments m[t] and v[t]) in a single
+     * split: part q updates part q of each big tensor, the element ranges every other element-wise
+     * call here uses, which are also the rows a weight gradient's part computed, so a weight stays with
+     * the core that computed its gradient; small tensors (biases, the output layer) go whole to one part
+     * each, in turn. One hand-off a step instead of one per big tensor (batch 64, 2 threads: three).
+     */
+    public void adam(float[][] p, float[][] g, float[][] m, float[][] v, float lr, float beta1, float beta2,
                      float eps, float weightDecay, float bc1, float bc2) {
-        check(p, size, "param");
-        check(g, size, "grad");
-        check(m, size, "m");
-        check(v, size, "v");
-        Job j = job.set(Op.ADAM, p, g, m, v, 0, 0, size, false);
+        long total = 0;
+        for (int t = 0; t < p.length; t++) {
+            int size = p[t].length;
+            if (g[t] == null || g[t].length < size || m[t] == null || m[t].length < size || v[t] == null
+                    || v[t].length < size) {
+                check(g[t], size, "grad " + t); // the message is built only on failure: no garbage per step
+                check(m[t], size, "m " + t);
+                check(v[t], size, "v " + t);
+            }
+            total += size;
+        }
+        Job j = job.set(Op.ADAM, null, null, null, null, 0, 0, 0, false);
         j.hyper(lr, beta1, beta2, eps, weightDecay, bc1, bc2);
-        elements(j);
+        j.tensors(p, g, m, v);
+        j.split(total < ELEMENT_GRAIN ? 1 : scheduler.threads(), 1, true);
     }
 
     public void sgd(float[] p, float[] g, float[] buf, int size, float lr, float momentum, float weightDecay,
@@ -230,6 +270,7 @@ public final class ParallelKernels {
     private final class Job implements Scheduler.PartTask {
         Op op;
         float[] a, b, c, d;
+        float[][] ta, tb, tc, td;
         int m, k, n;
         boolean flag;
         float h0, h1, h2, h3, h4, h5, h6;
@@ -259,6 +300,13 @@ public final class ParallelKernels {
             this.h6 = h6;
         }
 
+        void tensors(float[][] ta, float[][] tb, float[][] tc, float[][] td) {
+            this.ta = ta;
+            this.tb = tb;
+            this.tc = tc;
+            this.td = td;
+        }
+
         void split(int parts, int align, boolean columns) {
             this.parts = parts;
             this.align = align;
@@ -267,15 +315,37 @@ public final class ParallelKernels {
                 scheduler.forEach(parts, this);
             } finally {
                 a = b = c = d = null; // do not keep the caller's arrays alive
+                ta = tb = tc = td = null;
             }
         }
 
         @Override
         public void run(int p) {
-            if (splitColumns) {
+            if (op == Op.ADAM) {
+                run(p, parts);
+            } else if (splitColumns) {
                 block(0, m, Partition.start(n, parts, p, align), Partition.end(n, parts, p, align));
             } else {
                 block(Partition.start(m, parts, p, align), Partition.end(m, parts, p, align), 0, n);
+            }
+        }
+
+        /** Part p of {@code parts} of every tensor of the many-tensor Adam job. */
+        void run(int p, int parts) {
+            for (int t = 0; t < ta.length; t++) {
+                int size = ta[t].length;
+                if (size < ELEMENT_GRAIN) {
+                    // A small tensor goes whole to one part, the next one to the next part.
+                    if ((p + t) % parts == 0) {
+                        kernels.adam(ta[t], tb[t], tc[t], td[t], 0, size, h0, h1, h2, h3, h4, h5, h6);
+                    }
+                } else {
+                    int tp = Partition.parts(size, 64, parts);
+                    if (p < tp) {
+                        kernels.adam(ta[t], tb[t], tc[t], td[t], Partition.start(size, tp, p, 64),
+                                Partition.end(size, tp, p, 64), h0, h1, h2, h3, h4, h5, h6);
+                    }
+                }
             }
         }
 
@@ -283,7 +353,10 @@ public final class ParallelKernels {
         void block(int i0, int i1, int j0, int j1) {
             switch (op) {
                 case MATMUL -> kernels.matmul(a, b, c, m, k, n, i0, i1, j0, j1, flag);
-                case MATMUL_TA -> kernels.matmulTransA(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                case MATMUL_TA -> {
+                    kernels.matmulTransA(a, b, c, m, k, n, i0, i1, j0, j1, flag);
+                    if (d != null) kernels.biasGradient(a, d, k, m, i0, i1, false); // db over C's rows [i0, i1)
+                }
                 case MATMUL_TB -> kernels.matmulTransB(a, b, c, m, k, n, i0, i1, j0, j1, flag);
                 case LINEAR -> kernels.linearForward(a, b, d, c, m, k, n, i0, i1, j0, j1, flag);
                 case MATMUL_MASK -> kernels.matmulReluMask(a, b, d, c, m, k, n, i0, i1, j0, j1);
@@ -296,7 +369,6 @@ public final class ParallelKernels {
                 case SOFTMAX -> kernels.softmax(a, b, n, i0, i1);
                 case SOFTMAX_BACK -> kernels.softmaxBackward(a, b, c, n, i0, i1);
                 case EXP_SCALE -> kernels.expScale(a, b, h0, j0, j1);
-                case ADAM -> kernels.adam(a, b, c, d, j0, j1, h0, h1, h2, h3, h4, h5, h6);
                 case SGD -> kernels.sgd(a, b, c, j0, j1, h0, h1, h4, flag);
             }
         }

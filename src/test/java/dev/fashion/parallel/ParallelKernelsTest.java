@@ -68,6 +68,63 @@ class ParallelKernelsTest {
         }
     }
 
+    /** dW and db in one split (rows of dW), in columns (10 outputs) or inline: the bits of the two calls. */
+    @Test
+    void linearGradientsMatchTheSeparateCallsOnOneAndTwoThreads() {
+        Kernels kernels = KernelProvider.choose().kernels();
+        try (Scheduler one = new Scheduler(1); Scheduler two = new Scheduler(2)) {
+            Random rnd = new Random(13);
+            for (int[] s : new int[][] {{64, 784, 256}, {256, 256, 128}, {256, 784, 10}, {64, 64, 10}, {33, 70, 65}}) {
+                int batch = s[0], in = s[1], out = s[2];
+                float[] dy = random(batch * out, rnd), x = random(batch * in, rnd);
+                float[] dwWant = new float[out * in], dbWant = new float[out];
+                kernels.matmulTransA(dy, x, dwWant, out, batch, in, 0, out, 0, in, false);
+                kernels.biasGradient(dy, dbWant, batch, out, 0, out, false);
+                for (Scheduler sc : new Scheduler[] {one, two}) {
+                    float[] dw = random(out * in, rnd), db = random(out, rnd);
+                    new ParallelKernels(kernels, sc).linearGradients(dy, x, dw, db, batch, in, out);
+                    String at = batch + "x" + in + "x" + out + " on " + sc.threads() + " threads";
+                    assertArrayEquals(dwWant, dw, "dW " + at);
+                    assertArrayEquals(dbWant, db, "db " + at);
+                }
+            }
+        }
+    }
+
+    /** Adam over several tensors in one call: each tensor as a call of its own would leave it, on 1 or 2 threads. */
+    @Test
+    void adamOverManyTensorsMatchesOneTensorAtATime() {
+        Kernels kernels = KernelProvider.choose().kernels();
+        int[] sizes = {5, 640, 8192, 32771, 200704, 10};
+        try (Scheduler one = new Scheduler(1); Scheduler two = new Scheduler(2)) {
+            for (Scheduler sc : new Scheduler[] {one, two}) {
+                Random rnd = new Random(14);
+                int t = sizes.length;
+                float[][] p = new float[t][], g = new float[t][], m = new float[t][], v = new float[t][];
+                float[][][] want = new float[3][t][];
+                for (int i = 0; i < t; i++) {
+                    p[i] = random(sizes[i], rnd);
+                    g[i] = random(sizes[i], rnd);
+                    m[i] = random(sizes[i], rnd);
+                    v[i] = random(sizes[i], rnd);
+                    for (int j = 0; j < sizes[i]; j++) v[i][j] = Math.abs(v[i][j]);
+                    want[0][i] = p[i].clone();
+                    want[1][i] = m[i].clone();
+                    want[2][i] = v[i].clone();
+                    kernels.adam(want[0][i], g[i], want[1][i], want[2][i], 0, sizes[i], 1e-3f, 0.9f, 0.999f, 1e-8f,
+                            0.01f, 0.19f, 0.002f);
+                }
+                new ParallelKernels(kernels, sc).adam(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.19f, 0.002f);
+                for (int i = 0; i < t; i++) {
+                    String at = "tensor of " + sizes[i] + " on " + sc.threads() + " threads";
+                    assertArrayEquals(want[0][i], p[i], "param " + at);
+                    assertArrayEquals(want[1][i], m[i], "m " + at);
+                    assertArrayEquals(want[2][i], v[i], "v " + at);
+                }
+            }
+        }
+    }
+
     private static float[] random(int size, Random rnd) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) x[i] = (float) rnd.nextGaussian();
