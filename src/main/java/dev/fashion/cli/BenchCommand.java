@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scaling",
             description = "Also time these --threads against 1 thread in alternating rounds in this JVM and print "
                     + "the speedup with its spread (on a shared machine two separate runs can differ by more than "
-                    + "the threads gain), each phase's speedup, and how much faster register-only FMAs ran on "
-                    + "those threads in the same rounds: the ceiling the host allowed. Needs --threads 2 or more.")
+                    + "the threads gain), each phase's speedup, how much faster register-only FMAs ran on "
+                    + "those threads in the same rounds, and how much work that many independent 1-thread "
+                    + "copies of the step got done at once: the ceilings the host allowed. Needs --threads 2 "
+                    + "or more.")
     boolean scaling;
 
     @Mixin
@@ -94,10 +97,20 @@ final class BenchCommand implements Callable<Integer> {
             print(out, r, images.count(), p);
             StepBenchmark.Scaling sc = null;
             if (scaling) {
-                try (Scheduler one = new Scheduler(1)) {
-                    Trainer single = new Trainer(cfg, ModelFactory.build(cfg), new ParallelKernels(rt.kernels().kernels(), one));
-                    sc = StepBenchmark.scaling(trainer, threads, single, 1, cfg, images, SCALING_ROUNDS,
-                            Math.max(5, steps / SCALING_ROUNDS));
+                // One-thread trainers, each with its own model and scheduler: the baseline, and copies of it
+                // to run beside it (threads of them in all) for the independent-copies reference.
+                List<Scheduler> ones = new ArrayList<>();
+                try {
+                    List<Trainer> singles = new ArrayList<>();
+                    for (int i = 0; i < threads; i++) {
+                        Scheduler one = new Scheduler(1);
+                        ones.add(one);
+                        singles.add(new Trainer(cfg, ModelFactory.build(cfg), new ParallelKernels(rt.kernels().kernels(), one)));
+                    }
+                    sc = StepBenchmark.scaling(trainer, threads, singles.get(0), 1, singles.subList(1, threads), cfg,
+                            images, SCALING_ROUNDS, Math.max(5, steps / SCALING_ROUNDS));
+                } finally {
+                    for (Scheduler one : ones) one.close();
                 }
                 print(out, sc);
             }
@@ -141,6 +154,11 @@ final class BenchCommand implements Callable<Integer> {
                 sc.millisPerStep(), sc.baseMillisPerStep(), sc.medianSpeedup(), sc.minSpeedup(), sc.maxSpeedup());
         out.printf("  register-only FMAs in the same rounds: %.2fx (the most the host gave %d threads over %d)%n",
                 sc.fmaSpeedup(), sc.threads(), sc.baseThreads());
+        if (sc.copies() > 0) {
+            out.printf("  %d independent %d-thread copies of the step at once: %.2fx the work of one (what the host"
+                            + " gives %d threads that share nothing)%n", sc.copies() + 1, sc.baseThreads(),
+                    sc.independentSpeedup(), sc.copies() + 1);
+        }
         out.printf("%n  %-28s %9s %9s %8s%n", "phase (same rounds)", sc.threads() + "t ms", sc.baseThreads() + "t ms",
                 "speedup");
         for (StepBenchmark.PhaseScaling p : sc.phases()) {
@@ -199,6 +217,10 @@ final class BenchCommand implements Callable<Integer> {
             sm.put("speedup_min", sc.minSpeedup());
             sm.put("speedup_max", sc.maxSpeedup());
             sm.put("fma_speedup_median", sc.fmaSpeedup());
+            if (sc.copies() > 0) {
+                sm.put("independent_copies", sc.copies() + 1);
+                sm.put("independent_speedup_median", sc.independentSpeedup());
+            }
             sm.put("phases", sc.phases().stream().map(p -> {
                 Map<String, Object> pm = new LinkedHashMap<>();
                 pm.put("phase", p.name());

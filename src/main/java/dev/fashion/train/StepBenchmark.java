@@ -11,6 +11,9 @@ import dev.fashion.parallel.PeakRate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Times training steps of a model in the steady state: warm up until the JIT has compiled the kernels,
@@ -158,11 +161,15 @@ public final class StepBenchmark {
      * The same rounds are profiled, so {@code phases} says which phases scale and which hold the rest back.
      * Each round also times register-only FMAs (a tenth of the round's flops) on both thread counts:
      * {@code fmaSpeedup}, their median ratio, is what the host let the extra threads add to pure arithmetic
-     * in those rounds (on a shared 2-core VM, about 1.7x to 2x from one minute to the next).
+     * in those rounds (on a shared 2-core VM, about 1.7x to 2x from one minute to the next). With
+     * {@code copies} (more trainers like {@code base}, each with its own model), each round then runs
+     * {@code base} and the copies at once, each on its own thread: {@code independentSpeedup}, the median
+     * of the work they got done against {@code base} alone, is what the host gives this very step on that
+     * many threads when nothing is shared or waited for (NaN without copies).
      */
     public record Scaling(int threads, int baseThreads, int rounds, int stepsPerRound, double millisPerStep,
                           double baseMillisPerStep, double medianSpeedup, double minSpeedup, double maxSpeedup,
-                          List<PhaseScaling> phases, double fmaSpeedup) {
+                          List<PhaseScaling> phases, double fmaSpeedup, int copies, double independentSpeedup) {
     }
 
     /** One phase of the scaling rounds: median ms/step on each side and the median of the rounds' ratios. */
@@ -170,12 +177,19 @@ public final class StepBenchmark {
     }
 
     /** Both trainers should be warm (their first step compiled); each gets a short warm-up here too. */
-    public static Scaling scaling(Trainer many, int threads, Trainer base, int baseThreads, RunConfig config,
-                                  ImageDataset data, int rounds, int stepsPerRound) {
+    public static Scaling scaling(Trainer many, int threads, Trainer base, int baseThreads, List<Trainer> copies,
+                                  RunConfig config, ImageDataset data, int rounds, int stepsPerRound) {
         if (rounds < 1 || stepsPerRound < 1) throw new IllegalArgumentException("rounds and steps must be positive");
         Stepper a = new Stepper(many, config, data), b = new Stepper(base, config, data);
         a.warmUp(stepsPerRound);
         b.warmUp(stepsPerRound);
+        List<Stepper> others = new ArrayList<>();
+        for (Trainer t : copies) {
+            Stepper s = new Stepper(t, config, data);
+            s.warmUp(stepsPerRound);
+            others.add(s);
+        }
+        double[] independent = new double[rounds];
         double[] ta = new double[rounds], tb = new double[rounds], ratio = new double[rounds];
         double[] fma = new double[rounds];
         long stepFlops = 0;
@@ -198,6 +212,7 @@ public final class StepBenchmark {
             }
             ratio[r] = tb[r] / ta[r];
             fma[r] = PeakRate.time(kb, probeFlops) / PeakRate.time(ka, probeFlops);
+            if (!others.isEmpty()) independent[r] = together(b, others, stepsPerRound, tb[r]);
         }
         double min = Double.MAX_VALUE, max = 0;
         for (double x : ratio) {
@@ -206,7 +221,45 @@ public final class StepBenchmark {
         }
         return new Scaling(threads, baseThreads, rounds, stepsPerRound, 1000 * median(ta) / stepsPerRound,
                 1000 * median(tb) / stepsPerRound, median(ratio), min, max, phaseScaling(pa, pb),
-                median(fma));
+                median(fma), others.size(), others.isEmpty() ? Double.NaN : median(independent));
+    }
+
+    /**
+     * Runs {@code steps} steps on {@code first} (this thread) and on each of {@code others} (a thread
+     * each) at once, and returns the work done against {@code first} alone taking {@code aloneSeconds}:
+     * the sum over all of aloneSeconds / their own seconds.
+     */
+    private static double together(Stepper first, List<Stepper> others, int steps, double aloneSeconds) {
+        CyclicBarrier start = new CyclicBarrier(others.size() + 1);
+        double[] seconds = new double[others.size()];
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < others.size(); i++) {
+            int at = i;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    seconds[at] = others.get(at).run(steps);
+                } catch (Throwable e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "fashion-bench-copy-" + (i + 1));
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        double mine;
+        try {
+            start.await();
+            mine = first.run(steps);
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new IllegalStateException("the independent-copies run was interrupted", e);
+        }
+        if (failed.get() != null) throw new IllegalStateException("an independent copy failed", failed.get());
+        double work = aloneSeconds / mine;
+        for (double s : seconds) work += aloneSeconds / s;
+        return work;
     }
 
     /** Per phase, over rounds: medians of each side's ms/step and of their ratio; phases idle on a side are left out. */

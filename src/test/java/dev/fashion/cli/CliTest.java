@@ -142,6 +142,11 @@ class CliTest {
         assertTrue(names.containsAll(java.util.List.of("fc1 forward", "fc1 backward", "fc4 backward", "loss")), names.toString());
         assertTrue(r.out().contains("phase (same rounds)"), r.out());
         assertTrue(sc.get("fma_speedup_median").asDouble() > 0, sc.toString());
+        // Two one-thread copies at once: each gets some of one's work done, together not ten times it.
+        assertEquals(2, sc.get("independent_copies").asInt(), sc.toString());
+        double together = sc.get("independent_speedup_median").asDouble();
+        assertTrue(together > 0.2 && together < 10, sc.toString());
+        assertTrue(r.out().contains("2 independent 1-thread copies of the step at once"), r.out());
         assertUserError(run("bench", "--threads", "1", "--scaling"), "--threads 2 or more");
     }
 }
