@@ -119,7 +119,7 @@ public final class ParallelKernels {
 
     /**
      * Splits (or runs inline) one matmul. For MATMUL_TA, {@code d} is an optional bias gradient over C's
-     * rows, computed here only when every part covers all of C's columns: returns whether it was.
+     * rows, computed here unless C is split by columns: returns whether it was.
      */
     private boolean gemm(Op op, float[] a, float[] b, float[] c, float[] d, int m, int k, int n, boolean acc) {
         Job j = job.set(op, a, b, c, d, m, k, n, acc);
@@ -138,15 +138,13 @@ public final class ParallelKernels {
             // 0.66-0.98 ms/step against 0.77-1.29 with dW split by columns (and the forward by batch
             // rows where it packs X); fc1 backward 0.16-0.25 ms against 0.28-0.33.
             j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
-        } else {
+        } else if (n >= columnAlign * threads) {
+            // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
             if (op == Op.MATMUL_TA) j.d = null; // parts over columns would each sum every row's bias
-            if (n >= columnAlign * threads) {
-                // Split the wider side of C so each part gets whole tiles; each C element stays in one part.
-                j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
-            } else {
-                j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
-            }
+            j.split(Partition.parts(n, columnAlign, threads), columnAlign, true);
             return op != Op.MATMUL_TA;
+        } else {
+            j.split(Partition.parts(m, ROW_ALIGN, threads), ROW_ALIGN, false);
         }
         return true;
     }

@@ -68,13 +68,16 @@ class ParallelKernelsTest {
         }
     }
 
-    /** dW and db in one split (rows of dW), in columns (10 outputs) or inline: the bits of the two calls. */
+    /**
+     * dW and db in one split (rows of dW: 256 and 10x40 outputs), in columns (10x784) or inline: the bits
+     * of the two calls.
+     */
     @Test
     void linearGradientsMatchTheSeparateCallsOnOneAndTwoThreads() {
         Kernels kernels = KernelProvider.choose().kernels();
         try (Scheduler one = new Scheduler(1); Scheduler two = new Scheduler(2)) {
             Random rnd = new Random(13);
-            for (int[] s : new int[][] {{64, 784, 256}, {256, 256, 128}, {256, 784, 10}, {64, 64, 10}, {33, 70, 65}}) {
+            for (int[] s : new int[][] {{64, 784, 256}, {256, 256, 128}, {256, 784, 10}, {1024, 40, 10}, {64, 64, 10}, {33, 70, 65}}) {
                 int batch = s[0], in = s[1], out = s[2];
                 float[] dy = random(batch * out, rnd), x = random(batch * in, rnd);
                 float[] dwWant = new float[out * in], dbWant = new float[out];
