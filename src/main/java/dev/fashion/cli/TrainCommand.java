@@ -143,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
             };
             List<EpochMetrics> history;
             try (GracefulStop stop = new GracefulStop()) {
-                trainer.stopWhen(stop::requested);
+                trainer.stopWhen(stop.poll());
                 try {
                     history = trainer.train(sets.train(), sets.test(), listener);
                 } catch (TrainingStopped stopped) {

@@ -94,9 +94,11 @@ class KillTest {
         assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "needs kill -INT");
         Path run = tmp.resolve("run");
         Path log = tmp.resolve("child");
-        Process p = child(log, 15, args(trainArgs, "--out", run.toString(), "--checkpoint-every", "7"));
+        // The child waits after its 10th step until a stop is requested, so the signal, sent once the step-7
+        // checkpoint exists, always finds it training, however fast or slow the machine is.
+        Process p = child(log, 15, args(trainArgs, "--out", run.toString(), "--checkpoint-every", "7"),
+                "-D" + GracefulStop.WAIT_AT_POLL_PROPERTY + "=10");
         await(p, () -> Files.exists(run.resolve(Checkpoint.FILE)));
-        Thread.sleep(200);
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child stops after SIGINT");
         String err = read(tmp.resolve("child.err"));
@@ -137,10 +139,11 @@ class KillTest {
     }
 
     /** The CLI in a new JVM on the test classpath; stdout and stderr go to {@code log}.out and .err. */
-    private static Process child(Path log, long pauseMillis, List<String> cliArgs) throws IOException {
+    private static Process child(Path log, long pauseMillis, List<String> cliArgs, String... jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Dfashion.checkpoint.pauseMillis=" + pauseMillis,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--add-modules", "jdk.incubator.vector", "-Dfashion.checkpoint.pauseMillis=" + pauseMillis));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(cliArgs);
         return new ProcessBuilder(cmd)
                 .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())

