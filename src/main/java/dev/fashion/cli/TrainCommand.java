@@ -185,6 +185,7 @@ final class TrainCommand implements Callable<Integer> {
             Timeline.mark("curves_written");
             summary.put("jit_warmup_seconds", jit.seconds());
             summary.put("timeline", Timeline.marks());
+            summary.put("timeline_cpu", Timeline.cpuMarks());
             summary.put("time_spent", Timeline.totals());
             double wall = Timeline.seconds();
             summary.put("wall_seconds", wall);

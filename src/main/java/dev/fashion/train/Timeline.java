@@ -19,6 +19,7 @@ import java.util.Map;
 public final class Timeline {
     private static final long ORIGIN_NANOS = System.nanoTime() - (long) (startupSeconds() * 1e9);
     private static final Map<String, Double> MARKS = new LinkedHashMap<>();
+    private static final Map<String, Double> CPU = new LinkedHashMap<>();
     private static final Map<String, Double> TOTALS = new LinkedHashMap<>();
     /** The unit of /proc's clock-tick fields: 100 on every Linux architecture the JDK runs on. */
     private static final double USER_HZ = 100;
@@ -34,9 +35,12 @@ public final class Timeline {
     /** Records (or moves) mark {@code name} to now and returns its time; thread-safe. */
     public static double mark(String name) {
         double s = seconds();
+        double cpu = cpuSeconds();
         synchronized (MARKS) {
             MARKS.remove(name);
             MARKS.put(name, round(s));
+            CPU.remove(name);
+            if (cpu >= 0) CPU.put(name, round(cpu));
         }
         return s;
     }
@@ -45,8 +49,28 @@ public final class Timeline {
     public static void startRun() {
         synchronized (MARKS) {
             MARKS.keySet().removeIf(k -> !k.equals("main"));
+            CPU.keySet().removeIf(k -> !k.equals("main"));
             TOTALS.clear();
         }
+    }
+
+    /**
+     * The CPU seconds all of this process's threads (JIT compilers included) had used at each mark: on a
+     * shared machine the wall clock depends on the neighbours, this much less.
+     */
+    public static Map<String, Double> cpuMarks() {
+        synchronized (MARKS) {
+            return new LinkedHashMap<>(CPU);
+        }
+    }
+
+    /** CPU seconds used by this process so far, or -1 where the JVM does not say. */
+    public static double cpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? -1 : ns / 1e9;
+        }
+        return -1;
     }
 
     /** Adds {@code seconds} to the running total {@code name} (e.g. all test passes); thread-safe. */
