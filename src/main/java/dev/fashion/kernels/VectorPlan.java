@@ -67,7 +67,7 @@ public record VectorPlan(int bits, String tile, String reason) {
                 why += "; -D" + BITS_PROPERTY + "=" + asked + " ignored: the hardware's widest is " + preferredBits;
             } else {
                 bits = asked;
-                why += "; width set by -D" + BITS_PROPERTY;
+                why += "; " + asked + "-bit vectors set by -D" + BITS_PROPERTY;
             }
         }
         if (tileOverride != null && !tileOverride.isBlank()) {
@@ -76,7 +76,7 @@ public record VectorPlan(int bits, String tile, String reason) {
                 throw new IllegalArgumentException("-D" + TILE_PROPERTY + "=" + tileOverride + ": expected 8x2, 6x2 or 4x3");
             }
             tile = t;
-            why += "; tile set by -D" + TILE_PROPERTY;
+            why += "; tile " + t + " set by -D" + TILE_PROPERTY;
         }
         return new VectorPlan(bits, tile, why);
     }
