@@ -130,6 +130,13 @@ class CliTest {
         assertEquals(32, node.get("batch_size").asInt());
         assertTrue(node.get("images_per_second").asDouble() > 0);
         assertTrue(node.get("phases").size() > 5);
+        // On which CPU, and with the vector kernels which width and tile ran, and why.
+        assertTrue(node.has("cpu"), node.toString());
+        if (node.get("kernels").asText().equals("vector")) {
+            assertTrue(node.get("kernels_detail").asText().contains("tile"), node.toString());
+            assertTrue(node.has("vector_tuning"), node.toString());
+            assertTrue(r.out().contains("vector width and tile: "), r.out());
+        }
         assertUserError(run("bench", "--steps", "0"), "--steps");
     }
 
