@@ -8,6 +8,7 @@ import dev.fashion.config.RunConfig;
 import dev.fashion.data.FashionMnist;
 import dev.fashion.data.ImageDataset;
 import dev.fashion.io.AtomicFiles;
+import dev.fashion.kernels.CpuInfo;
 import dev.fashion.nn.Model;
 import dev.fashion.parallel.ParallelKernels;
 import dev.fashion.parallel.PeakRate;
@@ -92,6 +93,10 @@ final class BenchCommand implements Callable<Integer> {
             int threads = rt.kernels().scheduler().threads();
             out.printf("fashion bench: %,d parameters, batch %d, %d thread%s, %s, JDK %s%n", model.parameterCount(),
                     cfg.getTraining().getBatchSize(), threads, threads == 1 ? "" : "s", kernels, Runtime.version());
+            out.printf("CPU: %s%n", CpuInfo.current().describe());
+            if (!rt.kernels().kernels().tuning().isEmpty()) {
+                out.printf("vector width and tile: %s%n", rt.kernels().kernels().tuning());
+            }
             StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, images, warmup, steps, rt.kernels().kernels().name(), threads);
             PeakRate.Result p = peak ? PeakRate.measure(rt.kernels(), 0.3) : null;
             print(out, r, images.count(), p);
@@ -114,7 +119,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 print(out, sc);
             }
-            if (json != null) AtomicFiles.writeString(json, toJson(r, images.count(), kernels, p, sc));
+            if (json != null) {
+                AtomicFiles.writeString(json, toJson(r, images.count(), kernels, rt.kernels().kernels().tuning(), p, sc));
+            }
         }
         return 0;
     }
@@ -158,6 +165,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("  %d independent %d-thread copies of the step at once: %.2fx the work of one (what the host"
                             + " gives %d threads that share nothing)%n", sc.copies() + 1, sc.baseThreads(),
                     sc.independentSpeedup(), sc.copies() + 1);
+            out.printf("  the step gets %.0f%% of the independent copies' speedup (%.2fx of %.2fx)%n",
+                    100 * sc.medianSpeedup() / sc.independentSpeedup(), sc.medianSpeedup(), sc.independentSpeedup());
         }
         out.printf("%n  %-28s %9s %9s %8s%n", "phase (same rounds)", sc.threads() + "t ms", sc.baseThreads() + "t ms",
                 "speedup");
@@ -171,13 +180,15 @@ final class BenchCommand implements Callable<Integer> {
         return phases.stream().filter(p -> p.name().contains(part)).mapToDouble(StepBenchmark.Phase::millisPerStep).sum();
     }
 
-    static String toJson(StepBenchmark.Result r, int epochImages, String kernels, PeakRate.Result peak,
+    static String toJson(StepBenchmark.Result r, int epochImages, String kernels, String tuning, PeakRate.Result peak,
                          StepBenchmark.Scaling sc) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batch_size", r.batch());
         m.put("threads", r.threads());
         m.put("kernels", r.kernels());
         m.put("kernels_detail", kernels);
+        m.put("cpu", CpuInfo.current().describe());
+        if (!tuning.isEmpty()) m.put("vector_tuning", tuning);
         m.put("jdk", Runtime.version().toString());
         m.put("warmup_steps", r.warmupSteps());
         m.put("steps", r.steps());
@@ -220,6 +231,7 @@ final class BenchCommand implements Callable<Integer> {
             if (sc.copies() > 0) {
                 sm.put("independent_copies", sc.copies() + 1);
                 sm.put("independent_speedup_median", sc.independentSpeedup());
+                sm.put("share_of_independent", sc.medianSpeedup() / sc.independentSpeedup());
             }
             sm.put("phases", sc.phases().stream().map(p -> {
                 Map<String, Object> pm = new LinkedHashMap<>();

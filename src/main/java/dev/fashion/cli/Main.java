@@ -1,6 +1,7 @@
 package dev.fashion.cli;
 
 import dev.fashion.FashionException;
+import dev.fashion.train.Timeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Timeline.mark("main");
         System.exit(run(args));
     }
 

@@ -12,6 +12,7 @@ import dev.fashion.train.Checkpoint;
 import dev.fashion.train.EpochMetrics;
 import dev.fashion.train.JitWarmup;
 import dev.fashion.train.RunDirectory;
+import dev.fashion.train.Timeline;
 import dev.fashion.train.Trainer;
 import dev.fashion.train.TrainingListener;
 import dev.fashion.train.TrainingStopped;
@@ -90,13 +91,17 @@ final class TrainCommand implements Callable<Integer> {
         try (RuntimeOptions.Runtime rt = runtime.open()) {
             if (warmup < 0) throw new FashionException("--warmup: expected 0 or more steps, got " + warmup);
             long t0 = System.nanoTime();
+            Timeline.startRun();
+            Timeline.mark("setup");
             JitWarmup jit = JitWarmup.start(cfg, rt.kernels(), warmup);
             // A --train-limit tells the run's size now; the data's own size is known after the load.
             if (cfg.getData().getTrainLimit() > 0) jit.fitTo(runSteps(cfg, cfg.getData().getTrainLimit()));
             DataOptions.Loaded sets = data.load(cfg);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            Timeline.mark("data_loaded");
             jit.fitTo(runSteps(cfg, sets.train().count()));
             jit.await();
+            Timeline.mark("jit_warmup_done");
             Model model = ModelFactory.build(cfg);
             Trainer trainer = new Trainer(cfg, model, rt.kernels());
             RunDirectory run;
@@ -153,7 +158,9 @@ final class TrainCommand implements Callable<Integer> {
                     return stopped.exitCode();
                 }
             }
+            Timeline.mark("training_done");
             ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg)));
+            Timeline.mark("weights_written");
             EpochMetrics last = history.get(history.size() - 1);
             double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
             Map<String, Object> summary = new LinkedHashMap<>();
@@ -173,11 +180,20 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("train_images", sets.train().count());
             summary.put("test_images", sets.test().count());
             summary.put("data", sets.dir().toString());
-            run.writeSummary(summary);
+            // summary.json is the last file written, so its wall time is the whole run's.
             writeCurves(run.dir());
-            out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s; %.1f s training, %,.0f images/s; results in %s%n",
+            Timeline.mark("curves_written");
+            summary.put("jit_warmup_seconds", jit.seconds());
+            summary.put("timeline", Timeline.marks());
+            summary.put("timeline_cpu", Timeline.cpuMarks());
+            summary.put("time_spent", Timeline.totals());
+            double wall = Timeline.seconds();
+            summary.put("wall_seconds", wall);
+            run.writeSummary(summary);
+            out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s; %.1f s training, %,.0f images/s; "
+                            + "%.1f s start to finish; results in %s%n",
                     100 * last.testAccuracy(), last.testLoss(), history.size(), history.size() == 1 ? "" : "s", seconds,
-                    (double) sets.train().count() * history.size() / seconds, run.dir());
+                    (double) sets.train().count() * history.size() / seconds, wall, run.dir());
         }
         return 0;
     }

@@ -25,6 +25,11 @@ public interface Kernels {
     /** A human-readable description: implementation, vector width and lanes. */
     String describe();
 
+    /** Why this width and register tile for this CPU (see {@link VectorPlan}); empty for the scalar kernels. */
+    default String tuning() {
+        return "";
+    }
+
     // ---- matrix multiply, the three forms backprop needs -------------------------------------------
 
     /** C = A·B (or C += A·B): A is [m, k], B is [k, n], C is [m, n]. Input gradient dX = dY·W. */

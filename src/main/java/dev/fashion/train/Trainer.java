@@ -138,7 +138,9 @@ public final class Trainer {
                 if (checkpointEvery > 0 && optimizer.steps() % checkpointEvery == 0 && s.batch < batches) checkpoint();
                 if (stopRequested.getAsBoolean()) stop();
             }
+            long evalStart = System.nanoTime();
             Evaluator.Result eval = evaluator.evaluate(test);
+            Timeline.add("test_passes", (System.nanoTime() - evalStart) / 1e9);
             EpochMetrics m = new EpochMetrics(s.epoch, s.epochLossSum / count, (double) s.epochCorrect / count,
                     eval.loss(), eval.accuracy(), s.epochSeconds, count / s.epochSeconds);
             s.epochDone(m, shuffleRng.state());
@@ -151,7 +153,9 @@ public final class Trainer {
 
     private void checkpoint() {
         if (checkpointFile == null) return;
+        long t0 = System.nanoTime();
         Checkpoint.write(checkpointFile, config, model, optimizer, dropoutRng, state);
+        Timeline.add("checkpoints", (System.nanoTime() - t0) / 1e9);
         lastCheckpoint = state.position() + ", step " + optimizer.steps();
     }
 

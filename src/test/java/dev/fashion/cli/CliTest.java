@@ -89,6 +89,21 @@ class CliTest {
             assertTrue(summary.has(field), "summary.json has " + field);
         }
         assertEquals(3, summary.get("seed").asLong());
+        // Start-to-finish time: counts the process before the run, the warm-up and the training passes.
+        double wall = summary.get("wall_seconds").asDouble();
+        assertTrue(summary.get("wall_seconds").isNumber() && summary.get("jit_warmup_seconds").isNumber(), summary.toString());
+        assertTrue(summary.get("jit_warmup_seconds").asDouble() >= 0, summary.toString());
+        assertTrue(wall > summary.get("train_seconds").asDouble(), summary.toString());
+        assertTrue(wall < 86_400, "seconds since this process started: " + summary);
+        double previous = 0;
+        for (String mark : List.of("setup", "data_loaded", "jit_warmup_done", "training_done", "weights_written", "curves_written")) {
+            double at = summary.get("timeline").get(mark).asDouble();
+            assertTrue(at >= previous && at <= wall, mark + " in order, before the end: " + summary.get("timeline"));
+            previous = at;
+        }
+        assertTrue(summary.get("time_spent").get("test_passes").asDouble() > 0, summary.toString());
+        assertTrue(summary.get("time_spent").get("checkpoints").asDouble() > 0, summary.toString());
+        assertTrue(r.out().contains(String.format("%.1f s start to finish", wall)), r.out());
         List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
         assertEquals(1, lines.size());
         JsonNode epoch = new ObjectMapper().readTree(lines.get(0));
@@ -115,6 +130,13 @@ class CliTest {
         assertEquals(32, node.get("batch_size").asInt());
         assertTrue(node.get("images_per_second").asDouble() > 0);
         assertTrue(node.get("phases").size() > 5);
+        // On which CPU, and with the vector kernels which width and tile ran, and why.
+        assertTrue(node.has("cpu"), node.toString());
+        if (node.get("kernels").asText().equals("vector")) {
+            assertTrue(node.get("kernels_detail").asText().contains("tile"), node.toString());
+            assertTrue(node.has("vector_tuning"), node.toString());
+            assertTrue(r.out().contains("vector width and tile: "), r.out());
+        }
         assertUserError(run("bench", "--steps", "0"), "--steps");
     }
 

@@ -89,6 +89,18 @@ class CorruptInputTest {
                 "more than the limit");
     }
 
+    @Test
+    void truncatedTestSplitIsNamedToo() throws IOException {
+        // The test split loads on a thread of its own: its error must still be the one-line kind.
+        Path dir = Files.createDirectories(tmp.resolve("test-truncated"));
+        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte")) {
+            Files.copy(data.resolve(f), dir.resolve(f));
+        }
+        byte[] good = Files.readAllBytes(data.resolve("t10k-images-idx3-ubyte"));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), Arrays.copyOf(good, good.length - 1000));
+        assertOneLineError(trainOn(dir), 2, "t10k-images-idx3-ubyte: truncated");
+    }
+
     private static CliTest.Result evalWeights(Path file) {
         return CliTest.run("eval", "--model", file.toString(), "--data", data.toString());
     }

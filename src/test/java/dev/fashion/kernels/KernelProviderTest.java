@@ -48,8 +48,9 @@ class KernelProviderTest {
         KernelProvider.Choice choice = KernelProvider.choose("vector");
         assertEquals("vector", choice.kernels().name());
         assertFalse(choice.fellBack());
-        assertTrue(choice.kernels().describe().matches("vector \\(Vector API, \\d+-bit, \\d+ float lanes\\)"),
+        assertTrue(choice.kernels().describe().matches("vector \\(Vector API, \\d+-bit, \\d+ float lanes, tile \\dx\\d\\)"),
                 choice.kernels().describe());
+        assertFalse(choice.kernels().tuning().isEmpty(), "says why this width and tile");
     }
 
     @Test

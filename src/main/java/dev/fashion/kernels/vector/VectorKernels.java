@@ -33,10 +33,10 @@ public final class VectorKernels implements Kernels {
      * - 32 vector registers (AVX-512): 8x2, 16 accumulators (STYLE.md: 100-190 GFLOP/s on JDK 17 and 25).
      * - 16 registers (AVX2), JDK 17: 4x3 ran ~55-65 GFLOP/s, 6x2 and 8x2 ~35 (8x2 spills).
      * - 16 registers (AVX2), JDK 21+: 6x2 ran ~60-80 GFLOP/s, 4x3 only ~35, 8x2 ~50.
-     * VectorShapes.TILE_PROPERTY forces one, so tests can run every kernel on any machine.
+     * VectorPlan decides per CPU class; VectorShapes.TILE_PROPERTY forces one, so tests can run every kernel
+     * on any machine.
      */
-    private static final int TILE = VectorShapes.TILE != 0 ? VectorShapes.TILE
-            : VectorShapes.THIRTY_TWO_REGISTERS ? 82 : Runtime.version().feature() >= 21 ? 62 : 43;
+    private static final int TILE = VectorShapes.TILE;
     private static final int MR = TILE / 10;
     private static final int NV = TILE % 10;
     private static final int NR = NV * L;
@@ -94,7 +94,12 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public String describe() {
-        return "vector (Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+        return "vector (Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes, tile " + tileShape() + ")";
+    }
+
+    @Override
+    public String tuning() {
+        return VectorShapes.PLAN.reason();
     }
 
     /** The matmul register tile, rows x vectors, e.g. "4x3"; for benchmarks and logs. */

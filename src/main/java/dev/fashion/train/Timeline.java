@@ -1,0 +1,117 @@
+package dev.fashion.train;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Seconds since this process started, and named marks on that clock, so a run can say where its wall time
+ * went (the "Time to result" breakdown in the README) and what a user waited for start to finish.
+ *
+ * <p>The origin is the process's own start where Linux tells it ({@code /proc/self/stat} against {@code
+ * /proc/uptime}, both on the boot clock, 10 ms resolution), which counts the launcher and JVM creation too;
+ * elsewhere the JVM's start ({@code RuntimeMXBean.getUptime}). Not {@code ProcessHandle.info().startInstant()}:
+ * on Linux it adds the boot time rounded to whole seconds, so against the wall clock it is up to a second off.
+ */
+public final class Timeline {
+    private static final long ORIGIN_NANOS = System.nanoTime() - (long) (startupSeconds() * 1e9);
+    private static final Map<String, Double> MARKS = new LinkedHashMap<>();
+    private static final Map<String, Double> CPU = new LinkedHashMap<>();
+    private static final Map<String, Double> TOTALS = new LinkedHashMap<>();
+    /** The unit of /proc's clock-tick fields: 100 on every Linux architecture the JDK runs on. */
+    private static final double USER_HZ = 100;
+
+    private Timeline() {
+    }
+
+    /** Seconds since the process started. */
+    public static double seconds() {
+        return (System.nanoTime() - ORIGIN_NANOS) / 1e9;
+    }
+
+    /** Records (or moves) mark {@code name} to now and returns its time; thread-safe. */
+    public static double mark(String name) {
+        double s = seconds();
+        double cpu = cpuSeconds();
+        synchronized (MARKS) {
+            MARKS.remove(name);
+            MARKS.put(name, round(s));
+            CPU.remove(name);
+            if (cpu >= 0) CPU.put(name, round(cpu));
+        }
+        return s;
+    }
+
+    /** Forgets the marks and totals of an earlier run in this JVM (tests run several), except "main". */
+    public static void startRun() {
+        synchronized (MARKS) {
+            MARKS.keySet().removeIf(k -> !k.equals("main"));
+            CPU.keySet().removeIf(k -> !k.equals("main"));
+            TOTALS.clear();
+        }
+    }
+
+    /**
+     * The CPU seconds all of this process's threads (JIT compilers included) had used at each mark: on a
+     * shared machine the wall clock depends on the neighbours, this much less.
+     */
+    public static Map<String, Double> cpuMarks() {
+        synchronized (MARKS) {
+            return new LinkedHashMap<>(CPU);
+        }
+    }
+
+    /** CPU seconds used by this process so far, or -1 where the JVM does not say. */
+    public static double cpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? -1 : ns / 1e9;
+        }
+        return -1;
+    }
+
+    /** Adds {@code seconds} to the running total {@code name} (e.g. all test passes); thread-safe. */
+    public static void add(String name, double seconds) {
+        synchronized (MARKS) {
+            TOTALS.merge(name, seconds, Double::sum);
+        }
+    }
+
+    /** The running totals, rounded to milliseconds. */
+    public static Map<String, Double> totals() {
+        synchronized (MARKS) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            TOTALS.forEach((k, v) -> out.put(k, round(v)));
+            return out;
+        }
+    }
+
+    /** The marks so far, in the order they were last set, as seconds since the process started. */
+    public static Map<String, Double> marks() {
+        synchronized (MARKS) {
+            return new LinkedHashMap<>(MARKS);
+        }
+    }
+
+    private static double round(double s) {
+        return Math.round(s * 1000) / 1000.0;
+    }
+
+    /** How long this process had run when this class loaded. */
+    private static double startupSeconds() {
+        try {
+            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0]);
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command name (in parentheses, which may hold spaces): starttime is field 22.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            double start = Long.parseLong(f[19]) / USER_HZ;
+            if (uptime >= start && uptime - start < 86_400) return uptime - start;
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or an unexpected format: the JVM's own clock below
+        }
+        return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+    }
+}
