@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 "resumes an interrupted one from its checkpoint (Ctrl-C or kill -9 lose nothing but time).",
                 "Example: fashion sweep --set optimizer.lr=0.001,0.003 --set training.batch_size=64,256 --seeds 0,1"})
 final class SweepCommand implements Callable<Integer> {
+    static final String REPORT = "report.html";
 
     @Option(names = "--config", paramLabel = "FILE", description = "The base config (default: the bundled configs/mlp.yaml).")
     Path config;
@@ -129,9 +130,19 @@ final class SweepCommand implements Callable<Integer> {
         SweepResults.writeJsonl(dir, finished, bench);
         console.println();
         console.print(bench ? SweepResults.benchTable(finished) : SweepResults.leaderboard(finished));
-        console.printf("%nwrote %s; report: fashion report runs %s --out %s%n", dir.resolve(SweepResults.FILE), dir,
-                dir.resolve("report.html"));
+        console.printf("%nwrote %s%n", dir.resolve(SweepResults.FILE));
+        writeReport(dir);
         return 0;
+    }
+
+    /** The sweep's page (report runs); the results are safe by now, so a failure here is a warning. */
+    private void writeReport(Path dir) {
+        List<String> args = new ArrayList<>(List.of("report", "runs", dir.toString(), "--out", dir.resolve(REPORT).toString(),
+                "--kernels", runtime.kernels));
+        if (runtime.threads != null) args.addAll(List.of("--threads", runtime.threads.toString()));
+        if (execute(args) != 0) {
+            spec.commandLine().getErr().println("warning: " + dir.resolve(REPORT) + " not written; try: fashion report runs " + dir);
+        }
     }
 
     /**
