@@ -59,8 +59,10 @@ class ReportBrowserTest {
 
     private static Chromium browser() throws Exception {
         Path exe = Chromium.find();
-        assumeTrue(exe != null, "SKIPPED: no Chromium on this machine (apt-get install chromium chromium-driver; .ci/run does), "
-                + "so the report pages were not checked in a browser");
+        String why = "SKIPPED: no Chromium on this machine (apt-get install chromium chromium-driver; .ci/run does), "
+                + "so the report pages were not checked in a browser";
+        if (exe == null) System.err.println("ReportBrowserTest " + why); // on the console, not only in the XML report
+        assumeTrue(exe != null, why);
         if (browser == null) browser = Chromium.start(exe, Files.createDirectories(tmp.resolve("browser")));
         return browser;
     }
