@@ -179,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("kernels", r.kernels());
         m.put("kernels_detail", kernels);
         m.put("jdk", Runtime.version().toString());
+        m.put("cpu", dev.fashion.parallel.CpuModel.name());
         m.put("warmup_steps", r.warmupSteps());
         m.put("steps", r.steps());
         m.put("seconds", r.seconds());

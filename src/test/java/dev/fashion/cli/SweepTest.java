@@ -95,6 +95,30 @@ class SweepTest {
     }
 
     @Test
+    void benchSweepTabulatesImagesPerSecondAndShareOfPeak(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("bench");
+        List<String> bench = List.of("sweep", "--bench", "--config", shared.resolve("sweep.yaml").toString(),
+                "--data", shared.resolve("data").toString(), "--set", "training.batch_size=16,32", "--set", "threads=1",
+                "--steps", "3", "--warmup", "0", "--out", out.toString());
+        CliTest.Result r = CliTest.run(bench.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = lines(out);
+        assertEquals(List.of("batch_size=16_threads=1", "batch_size=32_threads=1"), lines.stream().map(l -> l.get("run").asText()).toList());
+        for (JsonNode l : lines) {
+            JsonNode b = l.get("bench");
+            assertEquals(l.at("/settings/training.batch_size").asInt(), b.get("batch_size").asInt());
+            assertEquals(1, b.get("threads").asInt());
+            assertTrue(b.get("images_per_second").asDouble() > 0 && b.get("peak_share").asDouble() > 0, b.toString());
+            String row = r.out().lines().filter(x -> x.contains(l.get("run").asText()) && x.endsWith("%")).findFirst().orElseThrow();
+            assertTrue(row.contains(String.format("%,.0f", b.get("images_per_second").asDouble())), row);
+            assertTrue(row.contains(String.format("%.0f%%", 100 * b.get("peak_share").asDouble())), row);
+        }
+        assertTrue(r.out().contains("of peak"), r.out());
+        CliTest.Result again = CliTest.run(bench.toArray(String[]::new));
+        assertEquals(2, again.out().lines().filter(x -> x.endsWith("done earlier, skipped")).count(), again.out());
+    }
+
+    @Test
     void invalidSettingsAreErrorsNamingTheKeyBeforeAnythingRuns(@TempDir Path tmp) {
         Path out = tmp.resolve("sweep");
         CliTest.assertUserError(CliTest.run("sweep", "--set", "optimizer.lrr=0.1", "--out", out.toString()),

@@ -313,7 +313,8 @@ public final class RunsReport {
     private void bench(StringBuilder sb, List<RunData> benched) {
         List<RunData> sorted = new ArrayList<>(benched);
         sorted.sort(Comparator.comparingDouble((RunData r) -> -r.bench().path("images_per_second").asDouble()));
-        List<String> settings = differingSettings(benched);
+        List<String> settings = new ArrayList<>(differingSettings(benched));
+        settings.remove("training.batch_size"); // its own column
         sb.append("<section id=\"bench\"><h2>Bench</h2><p class=\"note\">Steady-state training steps timed by <code>bench</code>;"
                 + " “of peak” is against the FMA peak measured in the same run on the same threads.</p>");
         sb.append("<div class=\"scroll\"><table class=\"bench\"><thead><tr><th>run</th>");
