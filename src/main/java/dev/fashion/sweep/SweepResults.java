@@ -143,7 +143,7 @@ public final class SweepResults {
                     validation ? String.format(Locale.ROOT, "  %8.2f%%", 100 * e.number("test_accuracy")) : "",
                     e.number("test_loss"), e.number(time), e.number("images_per_second")));
         }
-        return sb.toString();
+        return sb.append(machine(entries)).toString();
     }
 
     /** The console table of a bench sweep, fastest first. */
@@ -161,7 +161,21 @@ public final class SweepResults {
                     e.number("ms_per_step"), e.number("images_per_second"), e.number("gflops"),
                     Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * share)));
         }
-        return sb.toString();
+        return sb.append(machine(entries)).toString();
+    }
+
+    /** "measured on AMD EPYC (2 cores), JDK 17...": the figures above mean nothing without it. */
+    static String machine(List<Entry> entries) {
+        java.util.Set<String> cpus = new java.util.LinkedHashSet<>();
+        java.util.Set<String> jdks = new java.util.LinkedHashSet<>();
+        for (Entry e : entries) {
+            if (e.result() == null) continue;
+            if (e.result().hasNonNull("cpu")) cpus.add(e.result().get("cpu").asText());
+            if (e.result().hasNonNull("jdk")) jdks.add(e.result().get("jdk").asText());
+        }
+        if (cpus.isEmpty() && jdks.isEmpty()) return "";
+        return "measured on " + (cpus.isEmpty() ? "an unrecorded CPU" : String.join(", ", cpus))
+                + (jdks.isEmpty() ? "" : ", JDK " + String.join(", ", jdks)) + System.lineSeparator();
     }
 
     private static JsonNode readJson(Path file) {

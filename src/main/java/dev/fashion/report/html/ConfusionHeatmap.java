@@ -52,9 +52,9 @@ final class ConfusionHeatmap {
                                 r.classNames().get(a), r.classNames().get(p), n, 100 * share, r.classNames().get(a))))
                         .append("</title></rect>");
                 if (n > 0) {
-                    sb.append("<text class=\"cell\" text-anchor=\"middle\" x=\"").append(c(x + CELL / 2.0)).append("\" y=\"")
-                            .append(c(y + CELL / 2.0 + 4)).append("\" fill=\"").append(strength > 0.55 ? "#fff" : "#222")
-                            .append("\">").append(n).append("</text>");
+                    // A class, not a fill attribute: the page's CSS for svg text would win over the attribute.
+                    sb.append("<text class=\"").append(strength > 0.55 ? "cell on-dark" : "cell").append("\" text-anchor=\"middle\" x=\"")
+                            .append(c(x + CELL / 2.0)).append("\" y=\"").append(c(y + CELL / 2.0 + 4)).append("\">").append(n).append("</text>");
                 }
             }
         }

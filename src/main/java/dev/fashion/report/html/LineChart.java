@@ -11,7 +11,7 @@ import static dev.fashion.report.html.Html.esc;
  * get "nice" ticks (1, 2 or 5 times a power of ten); the legend is the page's, shared by all charts.
  */
 final class LineChart {
-    static final int WIDTH = 420;
+    static final int WIDTH = 396;
     static final int HEIGHT = 260;
     private static final int LEFT = 56, RIGHT = 12, TOP = 28, BOTTOM = 38;
 

@@ -160,7 +160,7 @@ public final class RunsReport {
         sb.append("</p><div class=\"scroll\"><table class=\"runs\"><thead><tr><th>#</th><th>run</th>");
         for (String s : settings) sb.append("<th class=\"setting\">").append(esc(s)).append("</th>");
         if (validation) sb.append("<th>val acc</th>");
-        sb.append("<th>test acc</th><th>test loss</th><th>").append(wall ? "time to result (s)" : "train time (s)")
+        sb.append("<th>test acc</th><th>test loss</th><th>").append("time to result (s)<br><small>").append(wall ? "wall clock" : "training passes").append("</small>")
                 .append("</th><th>images/s</th><th>epochs</th><th>kernels</th><th>threads</th><th>JDK</th><th>CPU</th><th>seed</th></tr></thead><tbody>\n");
         int i = 1;
         for (RunData r : sorted) {
@@ -415,7 +415,7 @@ public final class RunsReport {
             figcaption{font-size:12px;color:var(--muted)}
             svg.chart{max-width:100%;height:auto;background:#fff}
             svg .ct{font-size:13px;font-weight:600;fill:var(--fg)}
-            svg .tick,svg .cell{font-size:11px;fill:#333}
+            svg .tick,svg .cell{font-size:11px;fill:#333}svg .cell.on-dark{fill:#fff}
             svg .bl{font-size:9.5px;fill:#333}
             svg .grid{stroke:#eceff2}svg .axis{stroke:#888}svg .frame{fill:none;stroke:#aab3bd}
             .pair{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
