@@ -158,7 +158,7 @@ public final class RunsReport {
         sb.append(wall ? "Time to result is the run's wall-clock time (<code>wall_seconds</code>)."
                 : "Time to result is the training passes' seconds (<code>train_seconds</code>; evaluation and data loading excluded).");
         sb.append("</p><div class=\"scroll\"><table class=\"runs\"><thead><tr><th>#</th><th>run</th>");
-        for (String s : settings) sb.append("<th class=\"setting\">").append(esc(s)).append("</th>");
+        for (String s : settings) sb.append("<th class=\"setting\">").append(breakable(s)).append("</th>");
         if (validation) sb.append("<th>val acc</th>");
         sb.append("<th>test acc</th><th>test loss</th><th>").append("time to result (s)<br><small>").append(wall ? "wall clock" : "training passes").append("</small>")
                 .append("</th><th>images/s</th><th>epochs</th><th>kernels</th><th>threads</th><th>JDK</th><th>CPU</th><th>seed</th></tr></thead><tbody>\n");
@@ -166,7 +166,7 @@ public final class RunsReport {
         for (RunData r : sorted) {
             sb.append("<tr data-run=\"").append(esc(r.name())).append('"').append(r == best ? " class=\"top\"" : "").append('>');
             sb.append("<td>").append(r.finished() ? Integer.toString(i++) : "").append("</td>");
-            sb.append("<th scope=\"row\">").append(esc(r.name()));
+            sb.append("<th scope=\"row\">").append(runName(r.name()));
             if (!r.finished()) sb.append(" <span class=\"tag\">unfinished</span>");
             sb.append("</th>");
             for (String s : settings) sb.append("<td class=\"setting\">").append(esc(Objects.toString(r.config().get(s), "–"))).append("</td>");
@@ -187,12 +187,23 @@ public final class RunsReport {
         sb.append("</tbody></table></div></section>\n");
     }
 
+    /** A config key, escaped, with line-break opportunities after its dots. */
+    static String breakable(String key) {
+        return esc(key).replace(".", ".<wbr>");
+    }
+
+    /** A run name, escaped, with line-break opportunities after underscores (between its settings). */
+    static String runName(String name) {
+        return esc(name).replace("_", "_<wbr>");
+    }
+
     private static void cell(StringBuilder sb, String field, String text) {
         sb.append("<td class=\"n\" data-field=\"").append(field).append("\">").append(text).append("</td>");
     }
 
     private static void textCell(StringBuilder sb, String field, String text) {
-        sb.append("<td data-field=\"").append(field).append("\">").append(text == null ? "–" : esc(text)).append("</td>");
+        // JDK and CPU names are long and usually the same in every row: let them wrap so the table fits a laptop.
+        sb.append(field.equals("kernels") ? "<td" : "<td class=\"wrap\"").append(" data-field=\"").append(field).append("\">").append(text == null ? "–" : esc(text)).append("</td>");
     }
 
     private void curves(StringBuilder sb, List<RunData> trained) {
@@ -318,7 +329,7 @@ public final class RunsReport {
         sb.append("<section id=\"bench\"><h2>Bench</h2><p class=\"note\">Steady-state training steps timed by <code>bench</code>;"
                 + " “of peak” is against the FMA peak measured in the same run on the same threads.</p>");
         sb.append("<div class=\"scroll\"><table class=\"bench\"><thead><tr><th>run</th>");
-        for (String s : settings) sb.append("<th class=\"setting\">").append(esc(s)).append("</th>");
+        for (String s : settings) sb.append("<th class=\"setting\">").append(breakable(s)).append("</th>");
         sb.append("<th>batch</th><th>threads</th><th>kernels</th><th>ms/step</th><th>images/s</th><th>GFLOP/s</th><th>of peak</th><th>bytes/step</th><th>JDK</th></tr></thead><tbody>");
         double maxRate = sorted.stream().mapToDouble(r -> r.bench().path("images_per_second").asDouble()).max().orElse(1);
         for (RunData r : sorted) {
@@ -401,8 +412,10 @@ public final class RunsReport {
             .scroll{overflow-x:auto}
             table{border-collapse:collapse;font-size:13px;margin:4px 0}
             th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-            thead th{font-weight:600;border-bottom:2px solid #aab3bd;vertical-align:bottom}
+            thead th{font-weight:600;border-bottom:2px solid #aab3bd;vertical-align:bottom;white-space:normal}
+            table.runs th,table.runs td{padding:4px 6px}table.runs tbody th{white-space:normal;min-width:110px}
             td.n{text-align:right;font-variant-numeric:tabular-nums}
+            td.wrap{white-space:normal;min-width:80px;max-width:150px;font-size:12px;line-height:1.25}
             tbody th{font-weight:500}
             .setting{background:var(--setting)}
             tr.top th,tr.top td{background:#fff7d6}
