@@ -28,9 +28,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write one self-contained HTML page about training runs (no scripts, nothing fetched; opens offline",
-                "and prints): the runs and the settings they differ in, overlaid training curves, one run's confusion",
-                "matrix, per-class scores and most confidently wrong test images, and bench/JMH results when present."})
+        description = {"Write one self-contained HTML page about runs (no scripts, nothing fetched;",
+                "opens offline and prints): the runs and the settings they differ in, overlaid",
+                "training curves, one run's confusion matrix, per-class scores and most",
+                "confidently wrong test images, and bench and JMH results when present."})
 final class ReportRunsCommand implements Callable<Integer> {
     /** Enough wrong images to see patterns; each costs about 2 KB of the page. */
     static final int MAX_GALLERY = 200;

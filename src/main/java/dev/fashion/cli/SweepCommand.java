@@ -28,10 +28,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train (or, with --bench, benchmark) every combination of config values, one run directory each,",
-                "and write sweep.jsonl and a leaderboard. Running the same command again skips finished runs and",
-                "resumes an interrupted one from its checkpoint (Ctrl-C or kill -9 lose nothing but time).",
-                "Example: fashion sweep --set optimizer.lr=0.001,0.003 --set training.batch_size=64,256 --seeds 0,1"})
+        description = {"Train (or, with --bench, benchmark) every combination of config values,",
+                "one run directory each; write sweep.jsonl, a leaderboard and report.html.",
+                "The same command again skips finished runs and resumes an interrupted one",
+                "from its checkpoint: Ctrl-C or kill -9 lose nothing but time.",
+                "Example: fashion sweep --set optimizer.lr=0.001,0.003 --set training.batch_size=64,256"})
 final class SweepCommand implements Callable<Integer> {
     static final String REPORT = "report.html";
 
@@ -44,7 +45,7 @@ final class SweepCommand implements Callable<Integer> {
                     "set how runs execute rather than the config."})
     List<String> sets;
 
-    @Option(names = "--seeds", paramLabel = "S1,S2", split = ",", description = "Seeds to repeat every combination with (training.seed).")
+    @Option(names = "--seeds", paramLabel = "SEED", split = ",", description = "Seeds to repeat every combination with (training.seed).")
     List<Long> seeds;
 
     @Option(names = "--out", paramLabel = "DIR",

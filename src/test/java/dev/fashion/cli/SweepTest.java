@@ -81,7 +81,7 @@ class SweepTest {
         CliTest.Result again = CliTest.run(args(sweepArgs, "--out", reference.toString()).toArray(String[]::new));
         assertEquals(0, again.code(), again.err());
         assertEquals(4, again.out().lines().filter(l -> l.endsWith("done earlier, skipped")).count(), again.out());
-        List<String> board = again.out().lines().dropWhile(l -> !l.startsWith("rank")).skip(1).takeWhile(l -> !l.isBlank()).toList();
+        List<String> board = again.out().lines().dropWhile(l -> !l.startsWith("rank")).skip(1).takeWhile(l -> l.matches("\\s+\\d+\\s.*")).toList();
         assertEquals(4, board.size(), again.out());
         double previous = Double.POSITIVE_INFINITY;
         for (String row : board) {
@@ -92,6 +92,8 @@ class SweepTest {
             assertTrue(acc <= previous, "best first: " + board);
             previous = acc;
         }
+        assertTrue(again.out().contains("measured on " + JSON.readTree(reference.resolve(names.get(0)).resolve("summary.json").toFile())
+                .get("cpu").asText()), "the leaderboard names the CPU: " + again.out());
     }
 
     @Test
@@ -116,6 +118,26 @@ class SweepTest {
         assertTrue(r.out().contains("of peak"), r.out());
         CliTest.Result again = CliTest.run(bench.toArray(String[]::new));
         assertEquals(2, again.out().lines().filter(x -> x.endsWith("done earlier, skipped")).count(), again.out());
+    }
+
+    @Test
+    void reportRunsRefusesWhatIsNotARunWithOneLine(@TempDir Path tmp) throws IOException {
+        CliTest.assertUserError(CliTest.run("report", "runs", tmp.resolve("nothing").toString()), "nothing: no such directory");
+        CliTest.assertUserError(CliTest.run("report", "runs", Files.createDirectories(tmp.resolve("empty")).toString()),
+                "empty: neither a run directory");
+        CliTest.assertUserError(CliTest.run("report", "runs", reference.toString(), "--run", "lr=9", "--out", tmp.resolve("r.html").toString()),
+                "--run lr=9: no such run among lr=0.001_batch_size=32");
+        CliTest.assertUserError(CliTest.run("report", "runs", reference.toString(), "--gallery", "-1"), "--gallery");
+        for (String cmd : List.of("sweep", "report")) {
+            CliTest.Result help = CliTest.run(cmd, "--help");
+            assertEquals(0, help.code());
+            assertTrue(help.out().contains("Usage: fashion " + cmd), help.out());
+        }
+        CliTest.Result help = CliTest.run("report", "runs", "--help");
+        assertTrue(help.out().contains("Usage: fashion report runs"), help.out());
+        // The sweep's own page is there, and lists its four runs.
+        String page = Files.readString(reference.resolve("report.html"));
+        for (JsonNode l : lines(reference)) assertTrue(page.contains("data-run=\"" + l.get("run").asText() + "\""), l.toString());
     }
 
     @Test
