@@ -63,7 +63,17 @@ final class ReportRunsCommand implements Callable<Integer> {
         if (gallery < 0 || gallery > MAX_GALLERY) throw new FashionException("--gallery: expected 0.." + MAX_GALLERY + ", got " + gallery);
         List<RunData> runs = RunData.load(dirs);
         RunData chosen = choose(runs);
-        Analysis analysis = chosen == null ? null : analyse(chosen);
+        Analysis analysis = null;
+        if (chosen != null) {
+            try {
+                analysis = analyse(chosen);
+            } catch (FashionException e) {
+                if (run != null) throw e;
+                // The runs' numbers are still worth a page; only the look into one model is missing.
+                System.err.println("warning: " + chosen.name() + " not evaluated, the page has no confusion matrix or gallery: "
+                        + e.getMessage() + " (--data DIR points at the data)");
+            }
+        }
         Path file = out != null ? out : dirs.get(0).resolve("report.html");
         Path parent = file.toAbsolutePath().getParent();
         try {

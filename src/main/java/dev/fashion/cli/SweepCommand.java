@@ -39,7 +39,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The base config (default: the bundled configs/mlp.yaml).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=V1,V2", required = true,
+    @Option(names = "--set", paramLabel = "KEY=V1,V2",
             description = {"A config field and the values to try, e.g. optimizer.lr=0.001,0.003, model.layers[1].out=128,256,",
                     "optimizer.betas=[0.9,0.999],[0.8,0.99]. Repeat for more axes. threads=1,2 and kernels=vector,scalar",
                     "set how runs execute rather than the config."})
@@ -79,7 +79,10 @@ final class SweepCommand implements Callable<Integer> {
         RunConfig base = ConfigLoader.load(config);
         data.applyTo(base);
         List<Setting> settings = new ArrayList<>();
-        for (String s : sets) settings.add(Setting.parse(s));
+        if ((sets == null || sets.isEmpty()) && (seeds == null || seeds.isEmpty())) {
+            throw new FashionException("sweep: give at least one --set KEY=V1,V2 or --seeds S1,S2");
+        }
+        if (sets != null) for (String s : sets) settings.add(Setting.parse(s));
         if (seeds != null && !seeds.isEmpty()) {
             if (settings.stream().anyMatch(s -> s.key().equals("training.seed"))) {
                 throw new FashionException("--seeds: training.seed is also in a --set; give the seeds once");

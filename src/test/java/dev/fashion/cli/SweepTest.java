@@ -41,8 +41,8 @@ class SweepTest {
             optimizer: {type: adam, lr: 0.002}
             training: {epochs: 2, batch_size: 32, seed: 5}
             """;
-    /** Steps of the whole sweep: 640 images, 2 epochs, at batch 32 (20 a epoch) and 64 (10), for two rates. */
-    private static final int STEPS = 2 * (2 * 20 + 2 * 10);
+    /** Steps of the whole sweep: 640 images, 2 epochs, at batch 64 (10 an epoch) and 128 (5), for two rates. */
+    private static final int STEPS = 2 * (2 * 10 + 2 * 5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -55,7 +55,7 @@ class SweepTest {
         Path data = SmallDataset.write(shared.resolve("data"), 640, 200);
         Path config = Files.writeString(shared.resolve("sweep.yaml"), CONFIG);
         sweepArgs = List.of("sweep", "--config", config.toString(), "--data", data.toString(),
-                "--set", "optimizer.lr=0.001,0.003", "--set", "training.batch_size=32,64", "--checkpoint-every", "1");
+                "--set", "optimizer.lr=0.001,0.003", "--set", "training.batch_size=64,128", "--checkpoint-every", "1");
         reference = shared.resolve("reference");
         CliTest.Result r = CliTest.run(args(sweepArgs, "--out", reference.toString()).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
@@ -66,8 +66,8 @@ class SweepTest {
         List<JsonNode> lines = lines(reference);
         assertEquals(4, lines.size());
         List<String> names = lines.stream().map(l -> l.get("run").asText()).toList();
-        assertEquals(List.of("lr=0.001_batch_size=32", "lr=0.001_batch_size=64", "lr=0.003_batch_size=32",
-                "lr=0.003_batch_size=64"), names, "grid order, the first --set varying slowest");
+        assertEquals(List.of("lr=0.001_batch_size=64", "lr=0.001_batch_size=128", "lr=0.003_batch_size=64",
+                "lr=0.003_batch_size=128"), names, "grid order, the first --set varying slowest");
         for (JsonNode l : lines) {
             assertEquals("done", l.get("status").asText());
             Path run = reference.resolve(l.get("run").asText());
@@ -126,7 +126,7 @@ class SweepTest {
         CliTest.assertUserError(CliTest.run("report", "runs", Files.createDirectories(tmp.resolve("empty")).toString()),
                 "empty: neither a run directory");
         CliTest.assertUserError(CliTest.run("report", "runs", reference.toString(), "--run", "lr=9", "--out", tmp.resolve("r.html").toString()),
-                "--run lr=9: no such run among lr=0.001_batch_size=32");
+                "--run lr=9: no such run among lr=0.001_batch_size=64");
         CliTest.assertUserError(CliTest.run("report", "runs", reference.toString(), "--gallery", "-1"), "--gallery");
         for (String cmd : List.of("sweep", "report")) {
             CliTest.Result help = CliTest.run(cmd, "--help");
