@@ -100,6 +100,23 @@ final class SweepCommand implements Callable<Integer> {
         PrintStream console = System.out;
         console.printf("fashion sweep: %d run%s of %s in %s%n", points.size(), points.size() == 1 ? "" : "s",
                 bench ? "bench" : "train", dir);
+        // On Ctrl-C or SIGTERM train's own hook saves the checkpoint and the JVM then halts, with no chance
+        // for the loop below to say how to go on: this hook says it as the signal arrives.
+        Thread hint = new Thread(() -> System.err.println("sweep: stopping; run the same command again to continue from here"),
+                "fashion-sweep-hint");
+        Runtime.getRuntime().addShutdownHook(hint);
+        try {
+            return runAll(dir, points, console);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook has run or is running.
+            }
+        }
+    }
+
+    private int runAll(Path dir, List<SweepGrid.Point> points, PrintStream console) {
         List<SweepResults.Entry> finished = new ArrayList<>();
         boolean warmedUp = false;
         for (int i = 0; i < points.size(); i++) {
@@ -120,8 +137,7 @@ final class SweepCommand implements Callable<Integer> {
             if (code == FashionException.NUMERICAL_FAULT && !bench) {
                 SweepResults.writeDiverged(run, code);
             } else if (code == 130) {
-                console.println("sweep interrupted; run the same command again to continue where it stopped");
-                return code;
+                return code; // interrupted: the shutdown hook has said how to go on
             } else if (code != 0) {
                 throw new FashionException(head + ": " + (bench ? "bench" : "train") + " failed with exit code " + code
                         + "; the sweep stops here (run the same command again to retry)", code, null);
