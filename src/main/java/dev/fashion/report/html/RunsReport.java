@@ -127,7 +127,10 @@ public final class RunsReport {
         return s;
     }
 
-    /** Config keys whose values are not the same in every run (a key missing from one run differs too). */
+    /**
+     * Config keys whose values are not the same in every run (a key missing from one run differs too).
+     * Differences anywhere in the model are one column, {@code model}, holding its compact description.
+     */
     static List<String> differingSettings(List<RunData> runs) {
         Set<String> keys = new LinkedHashSet<>();
         for (RunData r : runs) keys.addAll(r.config().keySet());
@@ -135,11 +138,30 @@ public final class RunsReport {
         if (runs.size() < 2) return out;
         for (String k : keys) {
             if (NOT_SETTINGS.contains(k)) continue;
+            String column = k.startsWith("model.") ? MODEL : k;
+            if (out.contains(column)) continue;
             Set<String> values = new LinkedHashSet<>();
-            for (RunData r : runs) values.add(Objects.toString(r.config().get(k), "–"));
-            if (values.size() > 1) out.add(k);
+            for (RunData r : runs) values.add(setting(r, column));
+            if (values.size() > 1) out.add(column);
         }
         return out;
+    }
+
+    private static final String MODEL = "model";
+
+    /** A run's value of a settings column; "–" where its config does not have the key. */
+    static String setting(RunData r, String column) {
+        if (!column.equals(MODEL)) return Objects.toString(r.config().get(column), "–");
+        // "[1, 28, 28] 256-128-64-10": layer widths in order; layers without one by type (dropout with p).
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; r.config().containsKey("model.layers[" + i + "].type"); i++) {
+            String at = "model.layers[" + i + "].";
+            String type = r.config().get(at + "type");
+            if (r.config().containsKey(at + "out")) parts.add(r.config().get(at + "out"));
+            else if (r.config().containsKey(at + "p")) parts.add(type + " " + r.config().get(at + "p"));
+            else if (!Set.of("flatten", "relu", "softmax", "log_softmax").contains(type)) parts.add(type);
+        }
+        return Objects.toString(r.config().get("model.input"), "") + " " + String.join("-", parts);
     }
 
     private void runsTable(StringBuilder sb, List<RunData> trained) {
@@ -169,7 +191,7 @@ public final class RunsReport {
             sb.append("<th scope=\"row\">").append(runName(r.name()));
             if (!r.finished()) sb.append(" <span class=\"tag\">unfinished</span>");
             sb.append("</th>");
-            for (String s : settings) sb.append("<td class=\"setting\">").append(esc(Objects.toString(r.config().get(s), "–"))).append("</td>");
+            for (String s : settings) sb.append("<td class=\"setting\">").append(esc(setting(r, s))).append("</td>");
             if (validation) cell(sb, "validation_accuracy", pct(r.number("validation_accuracy")));
             cell(sb, "test_accuracy", pct(r.number("test_accuracy")));
             cell(sb, "test_loss", num(r.number("test_loss"), 4));
@@ -335,7 +357,7 @@ public final class RunsReport {
         for (RunData r : sorted) {
             JsonNode b = r.bench();
             sb.append("<tr data-run=\"").append(esc(r.name())).append("\"><th scope=\"row\">").append(esc(r.name())).append("</th>");
-            for (String s : settings) sb.append("<td class=\"setting\">").append(esc(Objects.toString(r.config().get(s), "–"))).append("</td>");
+            for (String s : settings) sb.append("<td class=\"setting\">").append(esc(setting(r, s))).append("</td>");
             sb.append("<td class=\"n\">").append(b.path("batch_size").asInt()).append("</td><td class=\"n\">").append(b.path("threads").asInt())
                     .append("</td><td>").append(esc(b.path("kernels").asText())).append("</td>");
             benchCell(sb, "ms_per_step", num(b.path("ms_per_step").asDouble(Double.NaN), 3));

@@ -64,6 +64,19 @@ class RunsReportTest {
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
 
+    @Test
+    void modelDifferencesAreOneCompactColumn() {
+        RunData small = run("small", 0.8, 1, Map.of("model.input", "[1,28,28]", "model.layers[0].type", "flatten",
+                "model.layers[1].type", "linear", "model.layers[1].out", "32", "model.layers[2].type", "relu",
+                "model.layers[3].type", "linear", "model.layers[3].out", "10"));
+        RunData big = run("big", 0.9, 1, Map.of("model.input", "[1,28,28]", "model.layers[0].type", "flatten",
+                "model.layers[1].type", "linear", "model.layers[1].out", "256", "model.layers[2].type", "dropout",
+                "model.layers[2].p", "0.2", "model.layers[3].type", "linear", "model.layers[3].out", "10"));
+        assertEquals(List.of("model"), RunsReport.differingSettings(List.of(small, big)));
+        assertEquals("[1,28,28] 32-10", RunsReport.setting(small, "model"));
+        assertEquals("[1,28,28] 256-dropout 0.2-10", RunsReport.setting(big, "model"));
+    }
+
     private static int count(String s, String part) {
         int n = 0;
         for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) n++;
