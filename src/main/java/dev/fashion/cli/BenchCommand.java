@@ -190,6 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("cpu", CpuInfo.current().describe());
         if (!tuning.isEmpty()) m.put("vector_tuning", tuning);
         m.put("jdk", Runtime.version().toString());
+        m.put("cpu", dev.fashion.parallel.CpuModel.name());
         m.put("warmup_steps", r.warmupSteps());
         m.put("steps", r.steps());
         m.put("seconds", r.seconds());

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
 @Command(name = "fashion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and use a Fashion-MNIST classifier on the CPU, in pure Java with Vector API kernels.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ViewCommand.class, PlotCommand.class,
-                BenchCommand.class, ReportCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, SweepCommand.class, ReportCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Turn benchmark results into Markdown tables and PNG charts.",
-        subcommands = {ReportCommand.Jmh.class, ReportCommand.Compare.class})
+        description = "Turn benchmark results into Markdown tables and PNG charts, or runs into an HTML page (report runs).",
+        subcommands = {ReportCommand.Jmh.class, ReportCommand.Compare.class, ReportRunsCommand.class})
 final class ReportCommand implements Runnable {
 
     @CommandLine.Spec

@@ -7,6 +7,7 @@ import dev.fashion.config.RunConfig;
 import dev.fashion.data.ImageDataset;
 import dev.fashion.io.ModelWeights;
 import dev.fashion.nn.Model;
+import dev.fashion.parallel.CpuModel;
 import dev.fashion.report.TrainingCurves;
 import dev.fashion.train.Checkpoint;
 import dev.fashion.train.EpochMetrics;
@@ -175,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("kernels", rt.kernels().kernels().name());
             summary.put("threads", rt.kernels().scheduler().threads());
             summary.put("jdk", Runtime.version().toString());
+            summary.put("cpu", CpuModel.name());
             summary.put("seed", cfg.getTraining().getSeed());
             summary.put("parameters", model.parameterCount());
             summary.put("train_images", sets.train().count());
