@@ -186,11 +186,16 @@ public final class ImageDataset {
                     continue;
                 }
                 int row = src + sy * cols;
-                // Output column x reads source column x + dx (mirrored: cols-1-x + dx) when inside the image.
-                for (int x = 0; x < cols; x++) {
-                    int sx = (mirror ? cols - 1 - x : x) + dx;
-                    out[o + x] = sx >= 0 && sx < cols ? table[pixels[row + sx] & 0xff] : background;
+                // Output column x reads source column x + dx (mirrored: cols-1-x + dx); the columns where
+                // that is inside the image are one run [x0, x1), background either side: no test per pixel.
+                int x0 = Math.min(cols, Math.max(0, mirror ? dx : -dx)), x1 = Math.max(x0, Math.min(cols, mirror ? cols + dx : cols - dx));
+                java.util.Arrays.fill(out, o, o + x0, background);
+                if (mirror) {
+                    for (int x = x0, sx = row + cols - 1 - x0 + dx; x < x1; x++, sx--) out[o + x] = table[pixels[sx] & 0xff];
+                } else {
+                    for (int x = x0, sx = row + x0 + dx; x < x1; x++, sx++) out[o + x] = table[pixels[sx] & 0xff];
                 }
+                java.util.Arrays.fill(out, o + x1, o + cols, background);
             }
         }
     }
