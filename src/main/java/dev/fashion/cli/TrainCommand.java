@@ -134,10 +134,16 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             TrainingProgress progress = new TrainingProgress(out, TrainingProgress.mode(quiet), cfg.getTraining().getEpochs());
+            progress.showLr(!cfg.getSchedule().getType().equals("constant"));
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void batch(int epoch, int done, int total, double meanLoss, long imagesSeen, double seconds) {
                     progress.batch(epoch, done, total, meanLoss, imagesSeen, seconds);
+                }
+
+                @Override
+                public void learningRate(double lr) {
+                    progress.learningRate(lr);
                 }
 
                 @Override

@@ -27,11 +27,16 @@ public record EpochMetrics(
         this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, imagesPerSecond, null, null, null);
     }
 
-    /** The line printed after each epoch. */
+    /** The line printed after each epoch, with the learning rate when there is one. */
     public String line(int epochs) {
+        return line(epochs, lr != null);
+    }
+
+    /** The line printed after each epoch; {@code withLr}: the learning rate of its last step too. */
+    public String line(int epochs, boolean withLr) {
         String val = validationAccuracy == null ? ""
                 : String.format("  |  val loss %.4f  acc %6.2f%%", validationLoss, 100 * validationAccuracy);
-        String rate = lr == null ? "" : String.format("  |  lr %.3g", lr);
+        String rate = lr == null || !withLr ? "" : String.format("  |  lr %.3g", lr);
         return String.format("epoch %d/%d  train loss %.4f  acc %6.2f%%%s  |  test loss %.4f  acc %6.2f%%  |  %.2f s  %,.0f images/s%s",
                 epoch, epochs, trainLoss, 100 * trainAccuracy, val, testLoss, 100 * testAccuracy, seconds, imagesPerSecond, rate);
     }

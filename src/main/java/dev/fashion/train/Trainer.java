@@ -156,6 +156,7 @@ public final class Trainer {
                 int offset = s.batch * batch;
                 int n = Math.min(batch, count - offset);
                 optimizer.setLr(schedule.lr(optimizer.steps()));
+                listener.learningRate(optimizer.lr());
                 double batchLoss = step.run(train, order, offset, n);
                 if (!Double.isFinite(batchLoss)) throw diverged(batchLoss);
                 s.batchDone(batchLoss, n, step.lastCorrect(), (System.nanoTime() - start) / 1e9);
