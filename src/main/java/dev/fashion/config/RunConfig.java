@@ -51,6 +51,10 @@ public final class RunConfig {
                     + (ScheduleConfig.FIELDS.get(schedule.getType()).isEmpty() ? "none"
                     : String.join(", ", ScheduleConfig.FIELDS.get(schedule.getType()))) + ")");
         }
+        if (schedule.getType().equals("cosine") && schedule.warmupEpochs() >= training.getEpochs()) {
+            throw new IllegalStateException(locate("schedule.warmup_epochs") + ": a warm-up of " + schedule.warmupEpochs()
+                    + " epochs leaves nothing of the " + training.getEpochs() + "-epoch run to anneal (expected fewer)");
+        }
         DataConfig.Augment augment = data.getAugment();
         if (augment != null && augment.active() && model.getInput().size() != 3) {
             throw new IllegalStateException(locate("data.augment") + ": augmentation shifts and flips images, but the model's "

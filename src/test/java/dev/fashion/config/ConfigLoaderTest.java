@@ -134,6 +134,8 @@ class ConfigLoaderTest {
         assertTrue(msg.startsWith("bad.yaml:7:3: data.augment: augmentation shifts and flips images"), msg);
         msg = error("data:\n  train_limit: 100\n  validation: 100\n");
         assertTrue(msg.startsWith("bad.yaml:3:3: data.validation: a validation split of 100 images leaves none"), msg);
+        msg = error("training: {epochs: 3}\nschedule:\n  type: cosine\n  warmup_epochs: 3\n");
+        assertTrue(msg.startsWith("bad.yaml:4:3: schedule.warmup_epochs: a warm-up of 3.0 epochs leaves nothing"), msg);
         msg = error("training:\n  keep: best\n");
         assertTrue(msg.startsWith("bad.yaml:2:3: training.keep: keep: best chooses by validation accuracy"), msg);
         msg = error("training:\n  early_stopping: {patience: 3}\n");
