@@ -1,7 +1,9 @@
 package dev.fashion.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.fashion.optim.Optimizer;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -101,10 +103,10 @@ public final class OptimizerConfig {
     public void setNoDecay(List<String> noDecay) {
         if (noDecay == null) throw new IllegalArgumentException("expected a list like [bias, norm]");
         for (String g : noDecay) {
-            if (!dev.fashion.optim.Optimizer.DECAY_GROUPS.contains(g)) {
+            if (!Optimizer.DECAY_GROUPS.contains(g)) {
                 throw new IllegalArgumentException("expected groups from [bias, norm], got '" + g + "'");
             }
         }
-        this.noDecay = List.copyOf(new java.util.LinkedHashSet<>(noDecay));
+        this.noDecay = List.copyOf(new LinkedHashSet<>(noDecay));
     }
 }

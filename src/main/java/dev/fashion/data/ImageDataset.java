@@ -1,5 +1,7 @@
 package dev.fashion.data;
 
+import dev.fashion.nn.Rng;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -173,29 +175,29 @@ public final class ImageDataset {
         for (int k = from; k < to; k++) {
             int src = (start + Objects.checkIndex(indices[offset + k], this.count)) * size;
             int dst = k * size;
-            long h = dev.fashion.nn.Rng.hash(key, offset + k);
+            long h = Rng.hash(key, offset + k);
             // Lemire's multiply-shift on two 32-bit halves: unbiased to 2^-32 for spans this small.
             int dy = (int) (((h >>> 32) * span) >>> 32) - shift;
             int dx = (int) (((h & 0xFFFFFFFFL) * span) >>> 32) - shift;
-            boolean mirror = flip > 0 && ((dev.fashion.nn.Rng.hash(h, 1) >>> 40) * 0x1.0p-24) < flip;
+            boolean mirror = flip > 0 && ((Rng.hash(h, 1) >>> 40) * 0x1.0p-24) < flip;
             for (int y = 0; y < rows; y++) {
                 int o = dst + y * cols;
                 int sy = y + dy;
                 if (sy < 0 || sy >= rows) {
-                    java.util.Arrays.fill(out, o, o + cols, background);
+                    Arrays.fill(out, o, o + cols, background);
                     continue;
                 }
                 int row = src + sy * cols;
                 // Output column x reads source column x + dx (mirrored: cols-1-x + dx); the columns where
                 // that is inside the image are one run [x0, x1), background either side: no test per pixel.
                 int x0 = Math.min(cols, Math.max(0, mirror ? dx : -dx)), x1 = Math.max(x0, Math.min(cols, mirror ? cols + dx : cols - dx));
-                java.util.Arrays.fill(out, o, o + x0, background);
+                Arrays.fill(out, o, o + x0, background);
                 if (mirror) {
                     for (int x = x0, sx = row + cols - 1 - x0 + dx; x < x1; x++, sx--) out[o + x] = table[pixels[sx] & 0xff];
                 } else {
                     for (int x = x0, sx = row + x0 + dx; x < x1; x++, sx++) out[o + x] = table[pixels[sx] & 0xff];
                 }
-                java.util.Arrays.fill(out, o + x1, o + cols, background);
+                Arrays.fill(out, o + x1, o + cols, background);
             }
         }
     }
