@@ -98,6 +98,11 @@ final class TrainCommand implements Callable<Integer> {
             // A --train-limit tells the run's size now; the data's own size is known after the load.
             if (cfg.getData().getTrainLimit() > 0) jit.fitTo(runSteps(cfg, cfg.getData().getTrainLimit()));
             DataOptions.Loaded sets = data.load(cfg);
+            if (cfg.getData().getValidation() >= sets.train().count()) {
+                throw new FashionException(cfg.locate("data.validation") + ": a validation split of "
+                        + cfg.getData().getValidation() + " images leaves none of the " + sets.train().count()
+                        + " training images to train on (expected fewer)");
+            }
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             Timeline.mark("data_loaded");
             jit.fitTo(runSteps(cfg, sets.train().count()));
@@ -115,11 +120,11 @@ final class TrainCommand implements Callable<Integer> {
             run.writeConfig(cfg);
             trainer.checkpointTo(run.checkpoint(), checkpointEvery == null ? 0 : checkpointEvery);
             if (!quiet) {
-                out.printf("fashion train: %s, %d epoch%s, batch %d, %s lr %s, seed %d%n",
+                out.printf("fashion train: %s, %d epoch%s, batch %d, %s lr %s%s, seed %d%n",
                         config == null ? ConfigLoader.DEFAULT_NAME : config, cfg.getTraining().getEpochs(),
                         cfg.getTraining().getEpochs() == 1 ? "" : "s",
                         cfg.getTraining().getBatchSize(), cfg.getOptimizer().getType(), cfg.getOptimizer().getLr(),
-                        cfg.getTraining().getSeed());
+                        recipe(cfg), cfg.getTraining().getSeed());
                 out.printf("kernels: %s; threads: %d; JDK %s%n", rt.kernels().kernels().describe(),
                         rt.kernels().scheduler().threads(), Runtime.version());
                 out.printf("data: %s, loaded in %.2f s%n", sets.describe(), loadSeconds);
@@ -135,10 +140,16 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             TrainingProgress progress = new TrainingProgress(out, TrainingProgress.mode(quiet), cfg.getTraining().getEpochs());
+            progress.showLr(!cfg.getSchedule().getType().equals("constant"));
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void batch(int epoch, int done, int total, double meanLoss, long imagesSeen, double seconds) {
                     progress.batch(epoch, done, total, meanLoss, imagesSeen, seconds);
+                }
+
+                @Override
+                public void learningRate(double lr) {
+                    progress.learningRate(lr);
                 }
 
                 @Override
@@ -160,9 +171,20 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             Timeline.mark("training_done");
-            ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg)));
-            Timeline.mark("weights_written");
             EpochMetrics last = history.get(history.size() - 1);
+            Trainer.BestWeights best = trainer.best();
+            if (best != null && best.epoch() > 0) {
+                // model.safetensors is the best validation epoch's weights; last.safetensors the last epoch's.
+                ModelWeights.save(model, run.lastWeights(), Map.of("config", ConfigLoader.toJson(cfg),
+                        "epoch", Integer.toString(last.epoch())));
+                best.copyInto(model);
+                last = history.get(best.epoch() - 1);
+                ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg),
+                        "epoch", Integer.toString(best.epoch())));
+            } else {
+                ModelWeights.save(model, run.weights(), Map.of("config", ConfigLoader.toJson(cfg)));
+            }
+            Timeline.mark("weights_written");
             double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("test_accuracy", last.testAccuracy());
@@ -170,8 +192,16 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("train_loss", last.trainLoss());
             summary.put("train_accuracy", last.trainAccuracy());
             summary.put("train_seconds", seconds);
-            summary.put("images_per_second", (double) sets.train().count() * history.size() / seconds);
+            summary.put("images_per_second", (double) trainImages(sets, cfg) * history.size() / seconds);
             summary.put("epochs", history.size());
+            // The epoch whose weights model.safetensors holds (and whose test figures are above).
+            summary.put("model_epoch", last.epoch());
+            if (last.validationAccuracy() != null) {
+                summary.put("validation_accuracy", last.validationAccuracy());
+                summary.put("validation_loss", last.validationLoss());
+            }
+            summary.put("keep", cfg.getTraining().getKeep());
+            summary.put("stopped_early", trainer.stoppedEarly());
             summary.put("batch_size", cfg.getTraining().getBatchSize());
             summary.put("kernels", rt.kernels().kernels().name());
             summary.put("threads", rt.kernels().scheduler().threads());
@@ -179,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("cpu", CpuModel.name());
             summary.put("seed", cfg.getTraining().getSeed());
             summary.put("parameters", model.parameterCount());
-            summary.put("train_images", sets.train().count());
+            summary.put("train_images", trainImages(sets, cfg));
+            if (cfg.getData().getValidation() > 0) summary.put("validation_images", cfg.getData().getValidation());
             summary.put("test_images", sets.test().count());
             summary.put("data", sets.dir().toString());
             // summary.json is the last file written, so its wall time is the whole run's.
@@ -192,12 +223,37 @@ final class TrainCommand implements Callable<Integer> {
             double wall = Timeline.seconds();
             summary.put("wall_seconds", wall);
             run.writeSummary(summary);
-            out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s; %.1f s training, %,.0f images/s; "
+            if (trainer.stoppedEarly()) {
+                out.printf("early stopping: no better validation accuracy in the %d epochs after epoch %d%n",
+                        cfg.getTraining().getEarlyStopping().getPatience(), trainer.bestEpoch());
+            }
+            String kept = last.epoch() == history.size() ? "" : String.format(" (the best validation epoch, %d; "
+                    + "the last epoch's weights are in %s)", last.epoch(), RunDirectory.LAST_WEIGHTS);
+            out.printf("test accuracy %.2f%% (loss %.4f) after %d epoch%s%s; %.1f s training, %,.0f images/s; "
                             + "%.1f s start to finish; results in %s%n",
-                    100 * last.testAccuracy(), last.testLoss(), history.size(), history.size() == 1 ? "" : "s", seconds,
-                    (double) sets.train().count() * history.size() / seconds, wall, run.dir());
+                    100 * last.testAccuracy(), last.testLoss(), history.size(), history.size() == 1 ? "" : "s", kept, seconds,
+                    (double) trainImages(sets, cfg) * history.size() / seconds, wall, run.dir());
         }
         return 0;
+    }
+
+    /** The images trained on: the training set less the validation split. */
+    private static int trainImages(DataOptions.Loaded sets, RunConfig cfg) {
+        return sets.train().count() - cfg.getData().getValidation();
+    }
+
+    /** ", one_cycle schedule, label smoothing 0.1, ..." : what the recipe adds to the plain run, or "". */
+    static String recipe(RunConfig cfg) {
+        StringBuilder sb = new StringBuilder();
+        if (cfg.getOptimizer().getWeightDecay() > 0) sb.append(", weight decay ").append(cfg.getOptimizer().getWeightDecay());
+        if (!cfg.getSchedule().getType().equals("constant")) sb.append(", ").append(cfg.getSchedule().getType()).append(" schedule");
+        if (cfg.getLabelSmoothing() > 0) sb.append(", label smoothing ").append(cfg.getLabelSmoothing());
+        var aug = cfg.getData().getAugment();
+        if (aug != null && aug.active()) sb.append(", augment shift ").append(aug.getShift()).append(" flip ").append(aug.getFlip());
+        if (cfg.getData().getValidation() > 0) {
+            sb.append(", validation ").append(cfg.getData().getValidation()).append(", keep ").append(cfg.getTraining().getKeep());
+        }
+        return sb.toString();
     }
 
     private static long runSteps(RunConfig cfg, int images) {

@@ -25,11 +25,24 @@ final class TrainingProgress implements TrainingListener {
     private final int epochs;
     private long lastDraw;
     private int drawn;
+    /** Show the learning rate (a schedule moves it); the rate of the step in progress. */
+    private boolean showLr;
+    private double lr = Double.NaN;
 
     TrainingProgress(PrintStream out, Mode mode, int epochs) {
         this.out = out;
         this.mode = mode;
         this.epochs = epochs;
+    }
+
+    /** Shows the learning rate in the bar and the epoch lines (for runs with a schedule). */
+    void showLr(boolean show) {
+        this.showLr = show;
+    }
+
+    @Override
+    public void learningRate(double lr) {
+        this.lr = lr;
     }
 
     static Mode mode(boolean quiet) {
@@ -59,6 +72,7 @@ final class TrainingProgress implements TrainingListener {
         if (done < total && done > 1 && now - lastDraw < REDRAW_NANOS) return;
         lastDraw = now;
         String line = bar(epoch, epochs, done, total, meanLoss, imagesSeen, seconds);
+        if (showLr && !Double.isNaN(lr)) line += String.format(Locale.ROOT, "  lr %.3g", lr);
         // Pad over a longer previous line instead of clearing, so the line never flickers.
         out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
         out.flush();
@@ -70,7 +84,7 @@ final class TrainingProgress implements TrainingListener {
         if (mode == Mode.QUIET) return;
         if (mode == Mode.BAR && drawn > 0) out.print("\r" + " ".repeat(drawn) + "\r");
         drawn = 0;
-        out.println(metrics.line(total));
+        out.println(metrics.line(total, showLr));
     }
 
     static String bar(int epoch, int epochs, int done, int total, double meanLoss, long images, double seconds) {

@@ -88,8 +88,15 @@ public final class ConfigLoader {
     /** Parses config text; {@code source} names it in errors. */
     public static RunConfig parse(byte[] bytes, String source, boolean json) {
         try {
-            RunConfig config = (json ? JSON : YAML).readValue(bytes, RunConfig.class);
+            ObjectMapper mapper = json ? JSON : YAML;
+            RunConfig config = mapper.readValue(bytes, RunConfig.class);
             if (config == null) throw new FashionException(source + ": the config is empty");
+            config.locations(locations(mapper, bytes, source));
+            try {
+                config.checkCombinations();
+            } catch (IllegalStateException e) {
+                throw new FashionException(e.getMessage());
+            }
             return config;
         } catch (JsonProcessingException e) {
             throw new FashionException(describe(e, source), e);
@@ -100,6 +107,29 @@ public final class ConfigLoader {
             if (e instanceof FashionException f) throw f;
             throw new FashionException(source + ": invalid config: " + e, e);
         }
+    }
+
+    /** "source:line:col" of every field name in the file, by dotted path ("data.validation", "model.layers[0].type"). */
+    private static java.util.Map<String, String> locations(ObjectMapper mapper, byte[] bytes, String source) throws IOException {
+        java.util.Map<String, String> at = new java.util.HashMap<>();
+        try (JsonParser p = mapper.getFactory().createParser(bytes)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != com.fasterxml.jackson.core.JsonToken.FIELD_NAME) continue;
+                StringBuilder path = new StringBuilder();
+                for (String seg : p.getParsingContext().pathAsPointer().toString().substring(1).split("/", -1)) {
+                    String name = seg.replace("~1", "/").replace("~0", "~");
+                    if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && path.length() > 0) {
+                        path.append('[').append(name).append(']');
+                    } else {
+                        if (path.length() > 0) path.append('.');
+                        path.append(name);
+                    }
+                }
+                JsonLocation loc = p.getTokenLocation();
+                at.putIfAbsent(path.toString(), source + ":" + loc.getLineNr() + ":" + loc.getColumnNr());
+            }
+        }
+        return at;
     }
 
     /** The config as YAML, as written into a run directory. */

@@ -1,11 +1,16 @@
 package dev.fashion.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.fashion.optim.Optimizer;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
-/** The optimizer: adam (the reference) or sgd, with PyTorch's defaults. */
-@JsonPropertyOrder({"type", "lr", "betas", "eps", "momentum", "nesterov", "weight_decay"})
+/**
+ * The optimizer: adam (the reference), adamw or sgd, with PyTorch's defaults (weight_decay 0.01 for
+ * adamw, 0 otherwise). {@code no_decay} exempts parameter groups ("bias", "norm") from weight decay.
+ */
+@JsonPropertyOrder({"type", "lr", "betas", "eps", "momentum", "nesterov", "weight_decay", "no_decay"})
 public final class OptimizerConfig {
     private String type = "adam";
     private double lr = 0.003;
@@ -13,15 +18,20 @@ public final class OptimizerConfig {
     private double eps = 1e-8;
     private double momentum = 0.0;
     private boolean nesterov = false;
-    private double weightDecay = 0.0;
+    /** Null until set: then the type's PyTorch default. */
+    private Double weightDecay;
+    private List<String> noDecay = List.of();
+
+    /** Optimizer types, as the config names them. */
+    public static final List<String> TYPES = List.of("adam", "adamw", "sgd");
 
     public String getType() {
         return type;
     }
 
     public void setType(String type) {
-        if (!"adam".equals(type) && !"sgd".equals(type)) {
-            throw new IllegalArgumentException("expected adam or sgd, got '" + type + "'");
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("expected one of " + String.join(", ", TYPES) + ", got '" + type + "'");
         }
         this.type = type;
     }
@@ -73,8 +83,9 @@ public final class OptimizerConfig {
         this.nesterov = nesterov;
     }
 
+    /** As set, or PyTorch's default for the type: 0.01 for AdamW, 0 for Adam and SGD. */
     public double getWeightDecay() {
-        return weightDecay;
+        return weightDecay != null ? weightDecay : "adamw".equals(type) ? 0.01 : 0.0;
     }
 
     public void setWeightDecay(double weightDecay) {
@@ -82,5 +93,20 @@ public final class OptimizerConfig {
             throw new IllegalArgumentException("weight_decay must be zero or positive, got " + weightDecay);
         }
         this.weightDecay = weightDecay;
+    }
+
+    /** Parameter groups exempt from weight decay: "bias" (every *.bias), "norm" (normalisation layers' parameters). */
+    public List<String> getNoDecay() {
+        return noDecay;
+    }
+
+    public void setNoDecay(List<String> noDecay) {
+        if (noDecay == null) throw new IllegalArgumentException("expected a list like [bias, norm]");
+        for (String g : noDecay) {
+            if (!Optimizer.DECAY_GROUPS.contains(g)) {
+                throw new IllegalArgumentException("expected groups from [bias, norm], got '" + g + "'");
+            }
+        }
+        this.noDecay = List.copyOf(new LinkedHashSet<>(noDecay));
     }
 }

@@ -1,5 +1,7 @@
 package dev.fashion.data;
 
+import dev.fashion.nn.Rng;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -148,6 +150,54 @@ public final class ImageDataset {
             int dst = k * size;
             for (int p = 0; p < size; p++) {
                 out[dst + p] = table[pixels[src + p] & 0xff];
+            }
+        }
+    }
+
+    /**
+     * As {@link #fillRows}, each image randomly shifted and flipped as recipes_pytorch.py's augmentation
+     * does: padded by {@code shift} pixels of background (pixel 0, normalised as any other), cropped back
+     * to its size at offsets dy, dx drawn uniformly from [0, 2·shift], then mirrored left-right with
+     * probability {@code flip}. Row k's draws come from {@code Rng.hash(key, offset + k)}: a function of
+     * the image's place in the epoch's order, so any split of the rows over threads draws the same.
+     */
+    public void fillRowsAugmented(int[] indices, int offset, int count, float[] out, int from, int to, float mean,
+                                  float std, int shift, double flip, long key) {
+        Objects.checkFromIndexSize(offset, count, indices.length);
+        Objects.checkFromToIndex(from, to, count);
+        int size = imageSize();
+        if (out.length < (long) count * size) {
+            throw new IllegalArgumentException("out holds " + out.length + " floats, batch needs " + (long) count * size);
+        }
+        float[] table = pixelTable(mean, std);
+        float background = table[0];
+        int span = 2 * shift + 1;
+        for (int k = from; k < to; k++) {
+            int src = (start + Objects.checkIndex(indices[offset + k], this.count)) * size;
+            int dst = k * size;
+            long h = Rng.hash(key, offset + k);
+            // Lemire's multiply-shift on two 32-bit halves: unbiased to 2^-32 for spans this small.
+            int dy = (int) (((h >>> 32) * span) >>> 32) - shift;
+            int dx = (int) (((h & 0xFFFFFFFFL) * span) >>> 32) - shift;
+            boolean mirror = flip > 0 && ((Rng.hash(h, 1) >>> 40) * 0x1.0p-24) < flip;
+            for (int y = 0; y < rows; y++) {
+                int o = dst + y * cols;
+                int sy = y + dy;
+                if (sy < 0 || sy >= rows) {
+                    Arrays.fill(out, o, o + cols, background);
+                    continue;
+                }
+                int row = src + sy * cols;
+                // Output column x reads source column x + dx (mirrored: cols-1-x + dx); the columns where
+                // that is inside the image are one run [x0, x1), background either side: no test per pixel.
+                int x0 = Math.min(cols, Math.max(0, mirror ? dx : -dx)), x1 = Math.max(x0, Math.min(cols, mirror ? cols + dx : cols - dx));
+                Arrays.fill(out, o, o + x0, background);
+                if (mirror) {
+                    for (int x = x0, sx = row + cols - 1 - x0 + dx; x < x1; x++, sx--) out[o + x] = table[pixels[sx] & 0xff];
+                } else {
+                    for (int x = x0, sx = row + x0 + dx; x < x1; x++, sx++) out[o + x] = table[pixels[sx] & 0xff];
+                }
+                Arrays.fill(out, o + x1, o + cols, background);
             }
         }
     }

@@ -117,6 +117,14 @@ public interface Kernels {
               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
 
     /**
+     * One AdamW step (Loshchilov and Hutter, 2019, "Decoupled Weight Decay Regularization") as
+     * torch.optim.AdamW does it over [from, to): p *= decayFactor (the caller passes 1 - lr·weightDecay);
+     * then the {@link #adam} update with no decay in the gradient. Moments are flushed as in {@link #adam}.
+     */
+    void adamw(float[] p, float[] g, float[] m, float[] v, int from, int to,
+               float lr, float beta1, float beta2, float eps, float decayFactor, float bc1, float bc2);
+
+    /**
      * One SGD step with momentum in PyTorch's formulation (dampening 0) over [from, to):
      * g' = g + weightDecay·p; buf = momentum·buf + g'; p -= lr·(nesterov ? g' + momentum·buf : buf).
      * With momentum 0 the buffer is left alone.

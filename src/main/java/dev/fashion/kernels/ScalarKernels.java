@@ -192,6 +192,22 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void adamw(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                      float lr, float beta1, float beta2, float eps, float decayFactor, float bc1, float bc2) {
+        float stepSize = lr / bc1;
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float pi = p[i] * decayFactor;
+            float mi = flushSubnormal(beta1 * m[i] + (1f - beta1) * gi);
+            float vi = flushSubnormal(beta2 * v[i] + (1f - beta2) * gi * gi);
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
     public void sgd(float[] p, float[] g, float[] buf, int from, int to,
                     float lr, float momentum, float weightDecay, boolean nesterov) {
         for (int i = from; i < to; i++) {

@@ -56,9 +56,25 @@ public enum Loss {
      */
     public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad,
                         boolean gradForLogits, ParallelKernels kernels) {
+        return evaluate(output, labels, n, classes, rowLoss, grad, gradForLogits, kernels, 0f);
+    }
+
+    /**
+     * As above with PyTorch's label smoothing e: the target is 1 - e on the label plus e / classes on
+     * every class, so a row's loss is (1 - e)·(-log p[label]) + (e / classes)·sum_j(-log p[j]) and the
+     * gradient with respect to the logits p - target (over n). For nll the same on the given
+     * log-probabilities (PyTorch's NLLLoss has no smoothing; this makes log_softmax + nll equal
+     * cross_entropy on the logits, as without it).
+     */
+    public int evaluate(float[] output, int[] labels, int n, int classes, float[] rowLoss, float[] grad,
+                        boolean gradForLogits, ParallelKernels kernels, float smoothing) {
         if (gradForLogits && this != NLL) throw new IllegalStateException("logit gradients need log_softmax + nll");
         int correct = 0;
         float invN = 1f / n;
+        boolean smooth = smoothing != 0f;
+        float onLabel = 1f - smoothing;
+        float perClass = smoothing / classes;
+        float onLabelN = onLabel * invN, perClassN = perClass * invN;
         boolean batchExp = grad != null && gradForLogits && kernels != null;
         if (batchExp) kernels.expScale(output, grad, invN, n * classes);
         for (int i = 0; i < n; i++) {
@@ -74,25 +90,44 @@ public enum Loss {
             }
             if (best == label) correct++;
             if (this == NLL) {
-                rowLoss[i] = -output[r + label];
+                if (!smooth) {
+                    rowLoss[i] = -output[r + label];
+                } else {
+                    float all = 0f;
+                    for (int j = 0; j < classes; j++) all += output[r + j];
+                    rowLoss[i] = -onLabel * output[r + label] - perClass * all;
+                }
                 if (grad != null && gradForLogits) {
                     if (!batchExp) {
                         for (int j = 0; j < classes; j++) grad[r + j] = (float) Math.exp(output[r + j]) * invN;
                     }
-                    grad[r + label] -= invN;
+                    if (smooth) {
+                        for (int j = 0; j < classes; j++) grad[r + j] -= perClassN;
+                        grad[r + label] -= onLabelN;
+                    } else {
+                        grad[r + label] -= invN;
+                    }
                 } else if (grad != null) {
-                    for (int j = 0; j < classes; j++) grad[r + j] = 0f;
-                    grad[r + label] = -invN;
+                    for (int j = 0; j < classes; j++) grad[r + j] = smooth ? -perClassN : 0f;
+                    grad[r + label] = smooth ? -onLabelN - perClassN : -invN;
                 }
             } else {
                 double sum = 0;
                 for (int j = 0; j < classes; j++) sum += Math.exp(output[r + j] - max);
                 float logSum = (float) Math.log(sum);
-                rowLoss[i] = max + logSum - output[r + label];
+                if (!smooth) {
+                    rowLoss[i] = max + logSum - output[r + label];
+                } else {
+                    // -log p[j] = max + logSum - x[j]
+                    float all = 0f;
+                    for (int j = 0; j < classes; j++) all += max + logSum - output[r + j];
+                    rowLoss[i] = onLabel * (max + logSum - output[r + label]) + perClass * all;
+                }
                 if (grad != null) {
                     for (int j = 0; j < classes; j++) {
                         float p = (float) Math.exp(output[r + j] - max - logSum);
-                        grad[r + j] = (p - (j == label ? 1f : 0f)) * invN;
+                        grad[r + j] = smooth ? (p - perClass - (j == label ? onLabel : 0f)) * invN
+                                : (p - (j == label ? 1f : 0f)) * invN;
                     }
                 }
             }

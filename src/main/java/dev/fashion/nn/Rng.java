@@ -32,6 +32,11 @@ public final class Rng {
         return mix(state);
     }
 
+    /** A well-mixed hash of a key and an index, for draws that must not depend on who draws first. */
+    public static long hash(long key, long index) {
+        return mix(mix(key + index * 0x9E3779B97F4A7C15L));
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

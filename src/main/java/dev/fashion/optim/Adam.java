@@ -9,23 +9,33 @@ import java.util.Map;
 /**
  * Adam (Kingma and Ba, 2015, "Adam: A Method for Stochastic Optimization") as torch.optim.Adam does it:
  * L2 weight decay added to the gradient, bias corrections applied to the step size and the denominator.
+ * With {@code decoupled} it is torch.optim.AdamW (Loshchilov and Hutter, 2019): the weight shrinks by
+ * {@code lr·weight_decay} of itself before the Adam step, and the gradient carries no decay term.
  */
 public final class Adam extends Optimizer {
-    private final float lr;
+    private final boolean decoupled;
     private final float beta1;
     private final float beta2;
     private final float eps;
-    private final float weightDecay;
+    /** Weight decay per parameter (0 for exempt ones). */
+    private final float[] decay;
     private final float[][] m;
     private final float[][] v;
 
     public Adam(List<Parameter> parameters, float lr, float beta1, float beta2, float eps, float weightDecay) {
-        super(parameters);
-        this.lr = lr;
+        this(parameters, lr, beta1, beta2, eps, uniform(parameters, weightDecay), false);
+    }
+
+    /** {@code decay[i]} is parameter i's weight decay; {@code decoupled} makes this AdamW. */
+    public Adam(List<Parameter> parameters, double lr, float beta1, float beta2, float eps, float[] decay,
+                boolean decoupled) {
+        super(parameters, lr);
+        if (decay.length != this.parameters.size()) throw new IllegalArgumentException("one decay per parameter");
+        this.decoupled = decoupled;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        this.weightDecay = weightDecay;
+        this.decay = decay.clone();
         this.m = zerosLike(this.parameters);
         this.v = zerosLike(this.parameters);
         this.data = new float[this.parameters.size()][];
@@ -41,13 +51,13 @@ public final class Adam extends Optimizer {
 
     @Override
     public String type() {
-        return "adam";
+        return decoupled ? "adamw" : "adam";
     }
 
     /** All parameters in one scheduler call (see ParallelKernels#adam(float[][], ...)). */
     @Override
     protected void update(ParallelKernels kernels) {
-        kernels.adam(data, grads, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection(beta1),
+        kernels.adam(data, grads, m, v, (float) lr, beta1, beta2, eps, 0f, decay, decoupled, biasCorrection(beta1),
                 biasCorrection(beta2));
     }
 

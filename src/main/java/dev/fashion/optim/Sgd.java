@@ -6,19 +6,25 @@ import dev.fashion.parallel.ParallelKernels;
 import java.util.List;
 import java.util.Map;
 
-/** Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD with dampening 0. */
+/**
+ * Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD with dampening 0;
+ * weight decay is L2, added to the gradient, per parameter (0 for exempt ones).
+ */
 public final class Sgd extends Optimizer {
-    private final float lr;
     private final float momentum;
-    private final float weightDecay;
+    private final float[] decay;
     private final boolean nesterov;
     private final float[][] buffers;
 
     public Sgd(List<Parameter> parameters, float lr, float momentum, float weightDecay, boolean nesterov) {
-        super(parameters);
-        this.lr = lr;
+        this(parameters, lr, momentum, uniform(parameters, weightDecay), nesterov);
+    }
+
+    public Sgd(List<Parameter> parameters, double lr, float momentum, float[] decay, boolean nesterov) {
+        super(parameters, lr);
+        if (decay.length != this.parameters.size()) throw new IllegalArgumentException("one decay per parameter");
         this.momentum = momentum;
-        this.weightDecay = weightDecay;
+        this.decay = decay.clone();
         this.nesterov = nesterov;
         this.buffers = zerosLike(this.parameters);
     }
@@ -32,7 +38,7 @@ public final class Sgd extends Optimizer {
     protected void update(ParallelKernels kernels) {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            kernels.sgd(p.data(), p.grad(), buffers[i], p.size(), lr, momentum, weightDecay, nesterov);
+            kernels.sgd(p.data(), p.grad(), buffers[i], p.size(), (float) lr, momentum, decay[i], nesterov);
         }
     }
 

@@ -223,6 +223,18 @@ public final class ParallelKernels {
      */
     public void adam(float[][] p, float[][] g, float[][] m, float[][] v, float lr, float beta1, float beta2,
                      float eps, float weightDecay, float bc1, float bc2) {
+        adam(p, g, m, v, lr, beta1, beta2, eps, weightDecay, null, false, bc1, bc2);
+    }
+
+    /**
+     * As above with a weight decay per tensor ({@code decay[t]}, so biases and norm parameters can be
+     * exempt; when null, {@code weightDecay} for all). With {@code decoupled} the decay is AdamW's: the
+     * weight is multiplied by {@code 1 - lr·decay} (see {@link Kernels#adamw}) instead of {@code decay·p}
+     * being added to the gradient.
+     */
+    public void adam(float[][] p, float[][] g, float[][] m, float[][] v, float lr, float beta1, float beta2,
+                     float eps, float weightDecay, float[] decay, boolean decoupled, float bc1, float bc2) {
+        if (decay != null && decay.length < p.length) check(decay, p.length, "decay");
         long total = 0;
         for (int t = 0; t < p.length; t++) {
             int size = p[t].length;
@@ -234,9 +246,10 @@ public final class ParallelKernels {
             }
             total += size;
         }
-        Job j = job.set(Op.ADAM, null, null, null, null, 0, 0, 0, false);
+        Job j = job.set(Op.ADAM, null, null, null, null, 0, 0, 0, decoupled);
         j.hyper(lr, beta1, beta2, eps, weightDecay, bc1, bc2);
         j.tensors(p, g, m, v);
+        j.decay = decay;
         j.split(total < ELEMENT_GRAIN ? 1 : scheduler.threads(), 1, true);
     }
 
@@ -269,6 +282,8 @@ public final class ParallelKernels {
         Op op;
         float[] a, b, c, d;
         float[][] ta, tb, tc, td;
+        /** Per-tensor weight decay of the many-tensor Adam job, or null for h4 on all. */
+        float[] decay;
         int m, k, n;
         boolean flag;
         float h0, h1, h2, h3, h4, h5, h6;
@@ -314,6 +329,7 @@ public final class ParallelKernels {
             } finally {
                 a = b = c = d = null; // do not keep the caller's arrays alive
                 ta = tb = tc = td = null;
+                decay = null;
             }
         }
 
@@ -334,16 +350,23 @@ public final class ParallelKernels {
                 int size = ta[t].length;
                 if (size < ELEMENT_GRAIN) {
                     // A small tensor goes whole to one part, the next one to the next part.
-                    if ((p + t) % parts == 0) {
-                        kernels.adam(ta[t], tb[t], tc[t], td[t], 0, size, h0, h1, h2, h3, h4, h5, h6);
-                    }
+                    if ((p + t) % parts == 0) adam(t, 0, size);
                 } else {
                     int tp = Partition.parts(size, 64, parts);
-                    if (p < tp) {
-                        kernels.adam(ta[t], tb[t], tc[t], td[t], Partition.start(size, tp, p, 64),
-                                Partition.end(size, tp, p, 64), h0, h1, h2, h3, h4, h5, h6);
-                    }
+                    if (p < tp) adam(t, Partition.start(size, tp, p, 64), Partition.end(size, tp, p, 64));
                 }
+            }
+        }
+
+        /** Elements [from, to) of tensor t; flag selects AdamW. */
+        private void adam(int t, int from, int to) {
+            float wd = decay == null ? h4 : decay[t];
+            if (flag) {
+                // PyTorch's factor, 1 - lr·wd, is computed in double from the float lr and rounded once.
+                float factor = (float) (1.0 - (double) h0 * wd);
+                kernels.adamw(ta[t], tb[t], tc[t], td[t], from, to, h0, h1, h2, h3, factor, h5, h6);
+            } else {
+                kernels.adam(ta[t], tb[t], tc[t], td[t], from, to, h0, h1, h2, h3, wd, h5, h6);
             }
         }
 

@@ -34,12 +34,14 @@ public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";
     static final String FORMAT = "fashion-checkpoint/1";
     static final String OPTIMIZER_PREFIX = "optimizer.";
+    /** With keep: best, the best epoch's weights: {@code best.fc1.weight}, ... */
+    static final String BEST_PREFIX = "best.";
     /** Test hook: milliseconds to sleep after writing the temporary file and before the rename. */
     static final String PAUSE_PROPERTY = "fashion.checkpoint.pauseMillis";
 
     /** Settings a resume may not change: they decide what the remaining steps do. */
     private static final List<String> PINNED = List.of("optimizer.type", "training.batch_size", "training.shuffle",
-            "training.seed", "data.dir", "data.train_limit");
+            "training.seed", "data.dir", "data.train_limit", "data.validation", "schedule.type", "training.keep");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -49,8 +51,13 @@ public final class Checkpoint {
     private final long dropoutState;
     private final Safetensors.Contents contents;
 
+    private final double lr;
+    private final int bestEpoch;
+
     private Checkpoint(Path file, RunConfig config, TrainingState state, long optimizerSteps, long dropoutState,
-                       Safetensors.Contents contents) {
+                       Safetensors.Contents contents, double lr, int bestEpoch) {
+        this.lr = lr;
+        this.bestEpoch = bestEpoch;
         this.file = file;
         this.config = config;
         this.state = state;
@@ -59,9 +66,16 @@ public final class Checkpoint {
         this.contents = contents;
     }
 
-    static void write(Path file, RunConfig config, Model model, Optimizer optimizer, Rng dropout, TrainingState s) {
+    static void write(Path file, RunConfig config, Model model, Optimizer optimizer, Rng dropout, TrainingState s,
+                      Trainer.BestWeights best) {
         List<NamedTensor> tensors = new ArrayList<>();
         for (Parameter p : model.parameters()) tensors.add(new NamedTensor(p.name(), p.shape(), p.data()));
+        if (best != null && best.epoch > 0) {
+            for (int i = 0; i < best.data.length; i++) {
+                Parameter p = model.parameters().get(i);
+                tensors.add(new NamedTensor(BEST_PREFIX + p.name(), p.shape(), best.data[i]));
+            }
+        }
         for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
             tensors.add(new NamedTensor(OPTIMIZER_PREFIX + e.getKey(), shapeOf(model, e.getKey()), e.getValue()));
         }
@@ -75,6 +89,9 @@ public final class Checkpoint {
         meta.put("dropout_rng", Long.toString(dropout.state()));
         meta.put("optimizer", optimizer.type());
         meta.put("optimizer_steps", Long.toString(optimizer.steps()));
+        // The rate of the last step taken (the schedule gives the next from the step count).
+        meta.put("lr", Double.toString(optimizer.lr()));
+        if (best != null) meta.put("best_epoch", Integer.toString(best.epoch));
         // Double.toString round-trips exactly, so a resumed epoch reports the same training loss.
         meta.put("epoch_loss_sum", Double.toString(s.epochLossSum));
         meta.put("epoch_correct", Long.toString(s.epochCorrect));
@@ -138,7 +155,11 @@ public final class Checkpoint {
             throw new FashionException(file + ": __metadata__.optimizer is '" + f.string("optimizer")
                     + "', the config says '" + config.getOptimizer().getType() + "'");
         }
-        return new Checkpoint(file, config, s, f.whole("optimizer_steps", 0, Long.MAX_VALUE), f.bits("dropout_rng"), contents);
+        // Checkpoints from before schedules have no lr: the config's was the only one.
+        double lr = meta.containsKey("lr") ? f.number("lr") : config.getOptimizer().getLr();
+        int bestEpoch = meta.containsKey("best_epoch") ? (int) f.whole("best_epoch", 0, s.epoch - 1) : 0;
+        return new Checkpoint(file, config, s, f.whole("optimizer_steps", 0, Long.MAX_VALUE), f.bits("dropout_rng"), contents,
+                lr, bestEpoch);
     }
 
     /** The checkpoint's metadata fields, each checked as it is read. */
@@ -188,16 +209,28 @@ public final class Checkpoint {
      * Puts the weights, optimizer buffers and step count, and the dropout generator back. The file must
      * hold exactly the tensors this model and optimizer have, with the same shapes.
      */
-    void restore(Model model, Optimizer optimizer, Rng dropout) {
+    void restore(Model model, Optimizer optimizer, Rng dropout, Trainer.BestWeights best) {
         Map<String, int[]> expected = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) expected.put(p.name(), p.shape());
         Map<String, float[]> buffers = optimizer.state();
         for (String name : buffers.keySet()) expected.put(OPTIMIZER_PREFIX + name, shapeOf(model, name));
+        boolean hasBest = best != null && bestEpoch > 0;
+        if (hasBest) for (Parameter p : model.parameters()) expected.put(BEST_PREFIX + p.name(), p.shape());
         contents.requireExactly(expected);
         for (Parameter p : model.parameters()) copy(p.name(), p.data());
         for (Map.Entry<String, float[]> e : buffers.entrySet()) copy(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
+        if (hasBest) {
+            for (int i = 0; i < best.data.length; i++) copy(BEST_PREFIX + model.parameters().get(i).name(), best.data[i]);
+            best.epoch = bestEpoch;
+        }
         optimizer.setSteps(optimizerSteps);
+        optimizer.setLr(lr);
         dropout.setState(dropoutState);
+    }
+
+    /** The learning rate of the last step before the checkpoint. */
+    public double lr() {
+        return lr;
     }
 
     private void copy(String name, float[] into) {
@@ -240,6 +273,16 @@ public final class Checkpoint {
         if (!model.isEmpty()) {
             throw new FashionException(file + ": cannot resume: the config changes the model (" + String.join("; ", model)
                     + "); a different model needs a new run");
+        }
+        // A schedule over the whole run (cosine, one_cycle) is drawn for its epoch count and settings.
+        if (config.getSchedule().spansRun() && config.getTraining().getEpochs() != requested.getTraining().getEpochs()) {
+            pinned.add("training.epochs is " + requested.getTraining().getEpochs() + ", the checkpoint's is "
+                    + config.getTraining().getEpochs() + " (the " + config.getSchedule().getType() + " schedule spans the run)");
+        }
+        for (Map.Entry<String, String[]> d : diffs.entrySet()) {
+            if (d.getKey().startsWith("schedule.") && !d.getKey().equals("schedule.type")) {
+                pinned.add(d.getKey() + " is " + d.getValue()[1] + ", the checkpoint's is " + d.getValue()[0]);
+            }
         }
         if (!pinned.isEmpty()) {
             throw new FashionException(file + ": cannot resume: " + String.join("; ", pinned)

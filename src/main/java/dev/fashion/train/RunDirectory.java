@@ -31,6 +31,8 @@ public final class RunDirectory {
     public static final String METRICS = "metrics.jsonl";
     public static final String SUMMARY = "summary.json";
     public static final String WEIGHTS = "model.safetensors";
+    /** With training.keep: best, the last epoch's weights (model.safetensors holds the best epoch's). */
+    public static final String LAST_WEIGHTS = "last.safetensors";
     public static final String CHECKPOINT = Checkpoint.FILE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,6 +99,10 @@ public final class RunDirectory {
 
     public Path checkpoint() {
         return dir.resolve(CHECKPOINT);
+    }
+
+    public Path lastWeights() {
+        return dir.resolve(LAST_WEIGHTS);
     }
 
     public Path weights() {

@@ -28,6 +28,11 @@ public final class TrainStep {
     private final float[] rowLoss;
     private final int classes;
     private int lastCorrect;
+    private float labelSmoothing;
+    /** Augmentation: shift in pixels, flip probability, and this epoch's draw key. */
+    private int shift;
+    private double flip;
+    private long augmentKey;
 
     public TrainStep(Model model, Loss loss, Optimizer optimizer, ParallelKernels kernels, Normalization norm,
                      Rng dropoutRng, int batch) {
@@ -41,6 +46,21 @@ public final class TrainStep {
         this.labels = new int[batch];
         this.rowLoss = new float[batch];
         this.classes = model.outputShape().size();
+    }
+
+    /** PyTorch's label smoothing for the loss (0: none). */
+    public void labelSmoothing(float e) {
+        this.labelSmoothing = e;
+    }
+
+    /**
+     * Augments every gathered image from now on (shift 0 and flip 0: off); {@code key} picks the draws,
+     * and the trainer sets a new one each epoch.
+     */
+    public void augment(int shift, double flip, long key) {
+        this.shift = shift;
+        this.flip = flip;
+        this.augmentKey = key;
     }
 
     public Workspace workspace() {
@@ -67,7 +87,7 @@ public final class TrainStep {
         float[] out = ws.forward(ctx, n, true);
         long t2 = System.nanoTime();
         lastCorrect = loss.evaluate(out, labels, n, classes, rowLoss, ws.outputGrad(), ws.lossGradientIsForLogits(),
-                kernels);
+                kernels, labelSmoothing);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += rowLoss[i];
         long t3 = System.nanoTime();
@@ -96,7 +116,7 @@ public final class TrainStep {
         void fill(ImageDataset data, int[] order, int offset, int n) {
             int threads = kernels.scheduler().threads();
             if (threads == 1 || n < 2) {
-                data.fillBatch(order, offset, n, ws.input(), norm.mean(), norm.std());
+                rows(data, order, offset, n, 0, n);
                 return;
             }
             this.data = data;
@@ -115,7 +135,16 @@ public final class TrainStep {
         @Override
         public void run(int part) {
             int from = Partition.start(n, parts, part, 1), to = Partition.end(n, parts, part, 1);
-            data.fillRows(order, offset, n, ws.input(), from, to, norm.mean(), norm.std());
+            rows(data, order, offset, n, from, to);
+        }
+
+        private void rows(ImageDataset data, int[] order, int offset, int n, int from, int to) {
+            if (shift > 0 || flip > 0) {
+                data.fillRowsAugmented(order, offset, n, ws.input(), from, to, norm.mean(), norm.std(), shift, flip,
+                        augmentKey);
+            } else {
+                data.fillRows(order, offset, n, ws.input(), from, to, norm.mean(), norm.std());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.fashion.train;
 
 import dev.fashion.FashionException;
+import dev.fashion.config.DataConfig;
 import dev.fashion.config.OptimizerConfig;
 import dev.fashion.config.RunConfig;
 import dev.fashion.config.TrainingConfig;
@@ -9,12 +10,14 @@ import dev.fashion.nn.Loss;
 import dev.fashion.nn.Model;
 import dev.fashion.nn.Rng;
 import dev.fashion.optim.Adam;
+import dev.fashion.optim.LrSchedule;
 import dev.fashion.optim.Optimizer;
 import dev.fashion.optim.Sgd;
 import dev.fashion.parallel.ParallelKernels;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -54,11 +57,11 @@ public final class Trainer {
     }
 
     static Optimizer createOptimizer(OptimizerConfig oc, Model model) {
+        float[] decay = Optimizer.decayPerParameter(model, (float) oc.getWeightDecay(), Set.copyOf(oc.getNoDecay()));
         return switch (oc.getType()) {
-            case "adam" -> new Adam(model.parameters(), (float) oc.getLr(), oc.getBetas().get(0).floatValue(),
-                    oc.getBetas().get(1).floatValue(), (float) oc.getEps(), (float) oc.getWeightDecay());
-            case "sgd" -> new Sgd(model.parameters(), (float) oc.getLr(), (float) oc.getMomentum(),
-                    (float) oc.getWeightDecay(), oc.isNesterov());
+            case "adam", "adamw" -> new Adam(model.parameters(), (float) oc.getLr(), oc.getBetas().get(0).floatValue(),
+                    oc.getBetas().get(1).floatValue(), (float) oc.getEps(), decay, oc.getType().equals("adamw"));
+            case "sgd" -> new Sgd(model.parameters(), (float) oc.getLr(), (float) oc.getMomentum(), decay, oc.isNesterov());
             default -> throw new IllegalStateException("unchecked optimizer type " + oc.getType());
         };
     }
@@ -77,12 +80,21 @@ public final class Trainer {
 
     /** A step runner over this trainer's model, optimizer and random streams, for {@code batch} samples. */
     public TrainStep newStep(int batch) {
-        return new TrainStep(model, loss, optimizer, kernels, norm, dropoutRng, batch);
+        TrainStep step = new TrainStep(model, loss, optimizer, kernels, norm, dropoutRng, batch);
+        step.labelSmoothing((float) config.getLabelSmoothing());
+        // Augmented from the first step (train() gives each epoch its own key), so bench and the JIT
+        // warm-up run the gather the run will.
+        DataConfig.Augment augment = config.getData().getAugment();
+        if (augment != null && augment.active()) {
+            step.augment(augment.getShift(), augment.getFlip(), augmentKey(1));
+        }
+        return step;
     }
 
     /** Continues from a checkpoint (which must fit this model and optimizer) instead of the fresh start. */
     public void resumeFrom(Checkpoint checkpoint) {
-        checkpoint.restore(model, optimizer, dropoutRng);
+        if (config.getTraining().getKeep().equals("best")) best = new BestWeights(model);
+        checkpoint.restore(model, optimizer, dropoutRng, best);
         state = checkpoint.state();
     }
 
@@ -105,31 +117,46 @@ public final class Trainer {
     }
 
     /**
-     * Trains until the configured epoch count, from the state a resume restored or from the start; the
-     * test set is evaluated after each epoch. Returns every epoch's metrics, restored ones included.
+     * Trains until the configured epoch count (or early stopping), from the state a resume restored or
+     * from the start; after each epoch the validation split (if any) and the test set are evaluated.
+     * Returns every epoch's metrics, restored ones included.
      */
-    public List<EpochMetrics> train(ImageDataset train, ImageDataset test, TrainingListener listener) {
+    public List<EpochMetrics> train(ImageDataset fullTrain, ImageDataset test, TrainingListener listener) {
         TrainingConfig tc = config.getTraining();
-        int count = train.count();
-        if (state.trainImages != 0 && state.trainImages != count) {
+        int full = fullTrain.count();
+        if (state.trainImages != 0 && state.trainImages != full) {
             throw new FashionException("cannot resume: the checkpoint was taken on " + state.trainImages
-                    + " training images, this run has " + count + " (different data or --train-limit?)");
+                    + " training images, this run has " + full + " (different data or --train-limit?)");
         }
-        state.trainImages = count;
+        state.trainImages = full;
+        ValidationSplit split = ValidationSplit.of(fullTrain, config.getData().getValidation(),
+                config.getTraining().getSeed(), config.locate("data.validation"));
+        ImageDataset train = split.train();
+        ImageDataset validation = split.validation();
+        int count = train.count();
         int batch = Math.min(tc.getBatchSize(), count);
         TrainStep step = newStep(batch);
         Evaluator evaluator = new Evaluator(model, loss, norm, kernels);
         int[] order = new int[count];
         int batches = (count + batch - 1) / batch;
+        LrSchedule schedule = new LrSchedule(config.getSchedule(), config.getOptimizer().getLr(), batches, tc.getEpochs());
+        DataConfig.Augment augment = config.getData().getAugment();
+        boolean keepBest = tc.getKeep().equals("best");
+        if (keepBest && best == null) best = new BestWeights(model);
 
-        for (TrainingState s = state; s.epoch <= tc.getEpochs(); ) {
+        for (TrainingState s = state; s.epoch <= tc.getEpochs() && !earlyStopped(s); ) {
             for (int i = 0; i < count; i++) order[i] = i;
             shuffleRng.setState(s.epochShuffleState);
             if (tc.isShuffle()) shuffleRng.shuffle(order);
+            if (augment != null && augment.active()) {
+                step.augment(augment.getShift(), augment.getFlip(), augmentKey(s.epoch));
+            }
             long start = System.nanoTime() - (long) (s.epochSeconds * 1e9);
             while (s.batch < batches) {
                 int offset = s.batch * batch;
                 int n = Math.min(batch, count - offset);
+                optimizer.setLr(schedule.lr(optimizer.steps()));
+                listener.learningRate(optimizer.lr());
                 double batchLoss = step.run(train, order, offset, n);
                 if (!Double.isFinite(batchLoss)) throw diverged(batchLoss);
                 s.batchDone(batchLoss, n, step.lastCorrect(), (System.nanoTime() - start) / 1e9);
@@ -139,22 +166,99 @@ public final class Trainer {
                 if (stopRequested.getAsBoolean()) stop();
             }
             long evalStart = System.nanoTime();
+            Evaluator.Result val = validation == null ? null : evaluator.evaluate(validation);
             Evaluator.Result eval = evaluator.evaluate(test);
             Timeline.add("test_passes", (System.nanoTime() - evalStart) / 1e9);
             EpochMetrics m = new EpochMetrics(s.epoch, s.epochLossSum / count, (double) s.epochCorrect / count,
-                    eval.loss(), eval.accuracy(), s.epochSeconds, count / s.epochSeconds);
+                    eval.loss(), eval.accuracy(), s.epochSeconds, count / s.epochSeconds, optimizer.lr(),
+                    val == null ? null : val.loss(), val == null ? null : val.accuracy());
+            // Strictly better only: the earliest of equally good epochs is kept.
+            if (keepBest && m.validationAccuracy() != null && s.epoch == bestEpoch(s.history, m)) best.take(model, s.epoch);
             s.epochDone(m, shuffleRng.state());
             listener.epoch(m, tc.getEpochs());
             checkpoint();
-            if (stopRequested.getAsBoolean() && s.epoch <= tc.getEpochs()) stop();
+            if (stopRequested.getAsBoolean() && s.epoch <= tc.getEpochs() && !earlyStopped(s)) stop();
         }
         return state.history();
+    }
+
+    /** The augmentation draws of an epoch: a key from the seed and the epoch (see ImageDataset#fillRowsAugmented). */
+    private long augmentKey(int epoch) {
+        return Rng.hash(Rng.forPurpose(config.getTraining().getSeed(), "augment").nextLong(), epoch);
+    }
+
+    /** The epoch with the best validation accuracy so far, {@code latest} included (the earliest of ties). */
+    private static int bestEpoch(List<EpochMetrics> history, EpochMetrics latest) {
+        EpochMetrics best = latest;
+        for (EpochMetrics h : history) {
+            if (h.validationAccuracy() != null && (h.validationAccuracy() > best.validationAccuracy()
+                    || (h.validationAccuracy().equals(best.validationAccuracy()) && h.epoch() < best.epoch()))) {
+                best = h;
+            }
+        }
+        return best.epoch();
+    }
+
+    /** The best epoch by validation accuracy, or 0 without a validation split. */
+    public int bestEpoch() {
+        List<EpochMetrics> h = state.history;
+        if (h.isEmpty() || h.get(h.size() - 1).validationAccuracy() == null) return 0;
+        return bestEpoch(h, h.get(h.size() - 1));
+    }
+
+    /** Whether early stopping ends the run here: {@code patience} epochs since the best validation accuracy. */
+    private boolean earlyStopped(TrainingState s) {
+        TrainingConfig.EarlyStopping es = config.getTraining().getEarlyStopping();
+        if (es == null || s.history.isEmpty() || s.batch != 0) return false;
+        int bestEpoch = bestEpoch();
+        return bestEpoch > 0 && s.history.size() - bestEpoch >= es.getPatience();
+    }
+
+    /** Whether the run ended before its configured epochs because validation stopped improving. */
+    public boolean stoppedEarly() {
+        return state.epoch <= config.getTraining().getEpochs() && earlyStopped(state);
+    }
+
+    /** With {@code keep: best}, the best epoch's weights in parameter order; else null. */
+    public BestWeights best() {
+        return best;
+    }
+
+    private BestWeights best;
+
+    /** A copy of the weights of the best epoch so far, taken after that epoch (no allocation after the first). */
+    public static final class BestWeights {
+        final float[][] data;
+        int epoch;
+
+        BestWeights(Model model) {
+            data = new float[model.parameters().size()][];
+            for (int i = 0; i < data.length; i++) data[i] = new float[model.parameters().get(i).size()];
+        }
+
+        void take(Model model, int epoch) {
+            for (int i = 0; i < data.length; i++) {
+                float[] p = model.parameters().get(i).data();
+                System.arraycopy(p, 0, data[i], 0, p.length);
+            }
+            this.epoch = epoch;
+        }
+
+        /** The epoch these weights are from (0: none yet). */
+        public int epoch() {
+            return epoch;
+        }
+
+        /** Copies them into {@code model}'s parameters. */
+        public void copyInto(Model model) {
+            for (int i = 0; i < data.length; i++) System.arraycopy(data[i], 0, model.parameters().get(i).data(), 0, data[i].length);
+        }
     }
 
     private void checkpoint() {
         if (checkpointFile == null) return;
         long t0 = System.nanoTime();
-        Checkpoint.write(checkpointFile, config, model, optimizer, dropoutRng, state);
+        Checkpoint.write(checkpointFile, config, model, optimizer, dropoutRng, state, best);
         Timeline.add("checkpoints", (System.nanoTime() - t0) / 1e9);
         lastCheckpoint = state.position() + ", step " + optimizer.steps();
     }
@@ -171,6 +275,6 @@ public final class Trainer {
                 : "; the last good checkpoint (" + lastCheckpoint + ") is kept in " + checkpointFile;
         return new TrainingFault(String.format("training diverged at epoch %d, step %d: the loss is %s "
                         + "(last finite batch loss %.4f); learning rate too high? (now %s)%s", state.epoch, optimizer.steps() + 1,
-                batchLoss, state.lastFiniteLoss, config.getOptimizer().getLr(), kept));
+                batchLoss, state.lastFiniteLoss, optimizer.lr(), kept));
     }
 }

@@ -6,6 +6,10 @@ public interface TrainingListener {
     default void batch(int epoch, int done, int total, double meanLoss, long imagesSeen, double seconds) {
     }
 
+    /** Before each step, the learning rate it uses. */
+    default void learningRate(double lr) {
+    }
+
     /** After each epoch, with its metrics. */
     default void epoch(EpochMetrics metrics, int epochs) {
     }

@@ -119,6 +119,63 @@ class CliTest {
         assertTrue(f.out().contains(expected), "a bare weights file with the reference config: " + f.out());
     }
 
+    /** A recipe run: validation per epoch, lr in metrics, model.safetensors = best epoch, last.safetensors = last; eval agrees. */
+    @Test
+    void aRecipeRunKeepsTheBestValidationEpoch(@TempDir Path tmp) throws Exception {
+        Path cfg = tmp.resolve("recipe.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "model:",
+                "  layers:",
+                "    - type: flatten",
+                "    - {type: linear, name: fc1, out: 64}",
+                "    - type: relu",
+                "    - {type: dropout, p: 0.2}",
+                "    - {type: linear, name: fc2, out: 10}",
+                "loss: {type: cross_entropy, label_smoothing: 0.1}",
+                "optimizer: {type: adamw, lr: 0.004, weight_decay: 0.05, no_decay: [bias]}",
+                "schedule: {type: one_cycle, pct_start: 0.25}",
+                "training: {epochs: 3, batch_size: 64, keep: best}",
+                "data:",
+                "  train_limit: 3000",
+                "  test_limit: 1000",
+                "  validation: 500",
+                "  augment: {shift: 1, flip: 0.5}",
+                ""));
+        Path dir = tmp.resolve("run");
+        Result r = run("train", "--config", cfg.toString(), "--out", dir.toString(), "--warmup", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("val loss") && r.out().contains("lr "), r.out());
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        ObjectMapper json = new ObjectMapper();
+        int best = 0;
+        double bestAcc = -1;
+        for (String line : lines) {
+            JsonNode m = json.readTree(line);
+            for (String f : List.of("lr", "validation_loss", "validation_accuracy")) assertTrue(m.has(f), f + " in " + line);
+            if (m.get("validation_accuracy").asDouble() > bestAcc) {
+                bestAcc = m.get("validation_accuracy").asDouble();
+                best = m.get("epoch").asInt();
+            }
+        }
+        JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
+        assertEquals(best, summary.get("model_epoch").asInt());
+        assertEquals(2500, summary.get("train_images").asInt());
+        double keptTest = json.readTree(lines.get(best - 1)).get("test_accuracy").asDouble();
+        assertEquals(keptTest, summary.get("test_accuracy").asDouble());
+        assertTrue(Files.isRegularFile(dir.resolve("last.safetensors")), "the last epoch's weights too");
+        Result e = run("eval", "--model", dir.toString());
+        assertTrue(e.out().contains(String.format("accuracy %.2f%%", 100 * keptTest)), e.out());
+
+        // A split as large as the data that loaded is a located error too.
+        String big = Files.readString(cfg).replace("validation: 500", "validation: 3000").replace("train_limit: 3000", "train_limit: 0")
+                .replace("keep: best", "keep: last");
+        Path dataDir = SmallDataset.write(tmp.resolve("small"), 200, 100);
+        Files.writeString(cfg, big);
+        assertUserError(run("train", "--config", cfg.toString(), "--data", dataDir.toString(), "--out", tmp.resolve("r2").toString()),
+                cfg + ":15:3: data.validation: a validation split of 3000 images leaves none of the 200 training images");
+    }
+
     @Test
     void benchReportsABreakdownAndJson(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("bench.json");

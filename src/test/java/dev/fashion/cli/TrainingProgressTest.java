@@ -51,4 +51,19 @@ class TrainingProgressTest {
         String line = TrainingProgress.bar(2, 5, 469, 938, 0.41234, 30_016, 2.0);
         assertEquals("epoch 2/5 [==========>         ] 469/938  loss 0.4123  15,008 images/s  ETA 0:02", line);
     }
+
+    /** With a schedule the bar and the epoch line show the learning rate; without one neither does. */
+    @Test
+    void aScheduledRunShowsItsLearningRate() {
+        EpochMetrics m = new EpochMetrics(1, 0.5, 0.8, 0.45, 0.83, 2.0, 30_000, 1.5e-3, 0.4, 0.85);
+        assertTrue(m.line(2).endsWith("|  lr 0.00150"), m.line(2));
+        assertTrue(m.line(2).contains("val loss 0.4000  acc  85.00%"), m.line(2));
+        assertFalse(m.line(2, false).contains("lr"), m.line(2, false));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TrainingProgress p = new TrainingProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), TrainingProgress.Mode.BAR, 2);
+        p.showLr(true);
+        p.learningRate(2e-3);
+        p.batch(1, 1, 10, 0.5, 64, 0.01);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("  lr 0.00200"), bytes.toString(StandardCharsets.UTF_8));
+    }
 }

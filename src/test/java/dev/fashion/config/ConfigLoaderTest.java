@@ -102,4 +102,68 @@ class ConfigLoaderTest {
         String msg = assertThrows(FashionException.class, () -> ConfigLoader.load(json)).getMessage();
         assertTrue(msg.startsWith(json + ":1:"), msg);
     }
+
+    @Test
+    void recipeValuesOutOfRangeAreLocated() {
+        String msg = error("optimizer:\n  type: adamw\n  weight_decay: -0.05\n");
+        assertTrue(msg.startsWith("bad.yaml:3:"), msg);
+        assertTrue(msg.contains("optimizer.weight_decay: weight_decay must be zero or positive"), msg);
+        msg = error("schedule:\n  type: one_cycle\n  pct_start: 1.5\n");
+        assertTrue(msg.startsWith("bad.yaml:3:"), msg);
+        assertTrue(msg.contains("schedule.pct_start: pct_start must be in (0, 1)"), msg);
+        assertTrue(error("schedule:\n  type: one_cycle\n  pct_start: 0\n").contains("(0, 1)"));
+        msg = error("schedule:\n  type: linear_decay\n");
+        assertTrue(msg.startsWith("bad.yaml:2:"), msg);
+        assertTrue(msg.contains("schedule.type: unknown schedule 'linear_decay' (expected one of constant, step, cosine, one_cycle)"), msg);
+        msg = error("optimizer:\n  type: adamw\n  no_decay: [bias, gamma]\n");
+        assertTrue(msg.contains("optimizer.no_decay") && msg.contains("'gamma'"), msg);
+        msg = error("loss: {type: cross_entropy, label_smoothing: 1.5}\n");
+        assertTrue(msg.startsWith("bad.yaml:1:") && msg.contains("label_smoothing must be in [0, 1)"), msg);
+        assertTrue(error("data:\n  augment: {shift: 2, flip: 1.5}\n").contains("data.augment.flip"));
+        assertTrue(error("data:\n  validation: -5\n").contains("data.validation"));
+        assertTrue(error("training:\n  keep: worst\n").contains("training.keep: expected last or best"));
+    }
+
+    @Test
+    void recipeCombinationsAreLocatedAtTheFieldToChange() {
+        String msg = error("schedule:\n  type: cosine\n  pct_start: 0.3\n");
+        assertEquals("bad.yaml:3:3: schedule.pct_start: a cosine schedule has no pct_start (its fields: warmup_epochs, "
+                + "warmup_start_factor, min_lr)", msg);
+        msg = error("model:\n  input: [784]\n  layers:\n    - {type: linear, out: 10}\nloss: cross_entropy\n"
+                + "data:\n  augment: {shift: 2}\n");
+        assertTrue(msg.startsWith("bad.yaml:7:3: data.augment: augmentation shifts and flips images"), msg);
+        msg = error("data:\n  train_limit: 100\n  validation: 100\n");
+        assertTrue(msg.startsWith("bad.yaml:3:3: data.validation: a validation split of 100 images leaves none"), msg);
+        msg = error("training: {epochs: 3}\nschedule:\n  type: cosine\n  warmup_epochs: 3\n");
+        assertTrue(msg.startsWith("bad.yaml:4:3: schedule.warmup_epochs: a warm-up of 3.0 epochs leaves nothing"), msg);
+        msg = error("training:\n  keep: best\n");
+        assertTrue(msg.startsWith("bad.yaml:2:3: training.keep: keep: best chooses by validation accuracy"), msg);
+        msg = error("training:\n  early_stopping: {patience: 3}\n");
+        assertTrue(msg.startsWith("bad.yaml:2:3: training.early_stopping"), msg);
+    }
+
+    @Test
+    void theMlpRecipeConfig() {
+        RunConfig c = ConfigLoader.load(CONFIGS.resolve("mlp-best.yaml"));
+        assertEquals("adamw", c.getOptimizer().getType());
+        assertEquals(0.05, c.getOptimizer().getWeightDecay());
+        assertEquals(0.002, c.getOptimizer().getLr());
+        assertEquals("one_cycle", c.getSchedule().getType());
+        assertEquals(0.1, c.getSchedule().pctStart());
+        assertEquals(25.0, c.getSchedule().divFactor());
+        assertEquals(1e4, c.getSchedule().finalDivFactor());
+        assertEquals("cross_entropy", c.getLoss());
+        assertEquals(0.1, c.getLabelSmoothing());
+        assertEquals(24, c.getTraining().getEpochs());
+        assertEquals(128, c.getTraining().getBatchSize());
+        Model m = ModelFactory.build(c);
+        assertEquals(784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10, m.parameterCount());
+        // The resolved config round-trips, loss section and schedule included.
+        RunConfig back = ConfigLoader.parse(ConfigLoader.toYaml(c).getBytes(StandardCharsets.UTF_8), "x.yaml", false);
+        assertEquals(ConfigLoader.toJson(c), ConfigLoader.toJson(back));
+        assertEquals("adamw", ConfigLoader.parse("optimizer: {type: adamw}".getBytes(StandardCharsets.UTF_8), "y", false)
+                .getOptimizer().getType());
+        assertEquals(0.01, ConfigLoader.parse("optimizer: {type: adamw}".getBytes(StandardCharsets.UTF_8), "y", false)
+                .getOptimizer().getWeightDecay(), "PyTorch's AdamW default");
+    }
 }

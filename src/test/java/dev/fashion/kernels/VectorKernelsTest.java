@@ -234,6 +234,53 @@ class VectorKernelsTest {
     }
 
     @Test
+    void adamwMatchesScalarAndBodyEqualsTail() {
+        for (int size : new int[] {1, 17, 1000, 1031}) {
+            for (float factor : new float[] {1f, 1f - 3e-3f * 0.05f}) {
+                Random rnd = new Random(size + 7);
+                float[] p = random(size, rnd), g = random(size, rnd), m = random(size, rnd);
+                float[] v = random(size, rnd);
+                for (int i = 0; i < size; i++) v[i] = Math.abs(v[i]);
+                float[][] vs = {p.clone(), m.clone(), v.clone()}, ss = {p.clone(), m.clone(), v.clone()};
+                float[][] one = {p.clone(), m.clone(), v.clone()};
+                for (int step = 1; step <= 3; step++) {
+                    float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
+                    vector.adamw(vs[0], g, vs[1], vs[2], 0, size, 3e-3f, 0.9f, 0.999f, 1e-8f, factor, bc1, bc2);
+                    SCALAR.adamw(ss[0], g, ss[1], ss[2], 0, size, 3e-3f, 0.9f, 0.999f, 1e-8f, factor, bc1, bc2);
+                    for (int i = 0; i < size; i++) {
+                        vector.adamw(one[0], g, one[1], one[2], i, i + 1, 3e-3f, 0.9f, 0.999f, 1e-8f, factor, bc1, bc2);
+                    }
+                }
+                for (int t = 0; t < 3; t++) {
+                    assertBitsEqual(ss[t], vs[t], "adamw vs scalar " + size);
+                    assertBitsEqual(vs[t], one[t], "adamw vector body vs scalar tail " + size);
+                }
+            }
+        }
+    }
+
+    /** With factor 1 AdamW is Adam without decay, to the bit; a factor below 1 shrinks the weight before the step. */
+    @Test
+    void adamwIsAdamWithTheDecayOnTheWeight() {
+        for (Kernels k : List.of(SCALAR, vector)) {
+            Random rnd = new Random(3);
+            int size = 37;
+            float[] p = random(size, rnd), g = random(size, rnd);
+            float[] pa = p.clone(), ma = new float[size], va = new float[size];
+            float[] pw = p.clone(), mw = new float[size], vw = new float[size];
+            k.adam(pa, g, ma, va, 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 0.1f, 0.001f);
+            k.adamw(pw, g, mw, vw, 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, 1f, 0.1f, 0.001f);
+            assertBitsEqual(pa, pw, k.name() + " adamw factor 1 = adam");
+            float[] pd = p.clone(), md = new float[size], vd = new float[size];
+            k.adamw(pd, g, md, vd, 0, size, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.5f, 0.1f, 0.001f);
+            for (int i = 0; i < size; i++) {
+                assertEquals(pa[i] - p[i] + 0.5f * p[i], pd[i], 1e-6f, k.name() + " p[" + i + "]");
+            }
+            assertBitsEqual(mw, md, k.name() + " moments do not see the decay");
+        }
+    }
+
+    @Test
     void optimizerStateNeverHoldsSubnormals() {
         int size = 37; // two vectors and a tail at 16 lanes
         for (Kernels k : List.of(SCALAR, vector)) {

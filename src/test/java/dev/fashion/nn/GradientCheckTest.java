@@ -151,6 +151,71 @@ class GradientCheckTest {
         }
     }
 
+    /** Label smoothing 0.1: each loss's gradient (for the logits too, under log_softmax + nll) by finite differences. */
+    @Test
+    void labelSmoothingGradients() {
+        float e = 0.1f;
+        int n = 3, classes = 10;
+        int[] labels = {3, 0, 9};
+        for (Loss loss : Loss.values()) {
+            for (boolean forLogits : loss == Loss.NLL ? new boolean[] {false, true} : new boolean[] {false}) {
+                Random random = new Random(9);
+                float[] logits = new float[n * classes];
+                for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextGaussian();
+                float[] grad = new float[logits.length];
+                evaluate(loss, logits, labels, n, classes, grad, forLogits, e);
+                for (int i = 0; i < logits.length; i++) {
+                    float saved = logits[i];
+                    logits[i] = (float) (saved + H);
+                    double plus = evaluate(loss, logits, labels, n, classes, null, forLogits, e);
+                    logits[i] = (float) (saved - H);
+                    double minus = evaluate(loss, logits, labels, n, classes, null, forLogits, e);
+                    logits[i] = saved;
+                    assertClose((plus - minus) / (2 * H), grad[i], loss + (forLogits ? " (logits)" : "") + " smoothed grad[" + i + "]");
+                }
+            }
+        }
+    }
+
+    /** PyTorch's definition: (1 - e)·NLL + e·mean over classes of -log p; cross_entropy on logits equals log_softmax + nll. */
+    @Test
+    void labelSmoothingValueIsPyTorchs() {
+        int classes = 4;
+        float[] logits = {1f, -0.5f, 2f, 0.25f};
+        double max = 2, sum = 0;
+        for (float x : logits) sum += Math.exp(x - max);
+        double[] nlp = new double[classes];
+        for (int j = 0; j < classes; j++) nlp[j] = -(logits[j] - max - Math.log(sum));
+        double want = 0.8 * nlp[1] + 0.2 * (nlp[0] + nlp[1] + nlp[2] + nlp[3]) / 4;
+        float[] row = new float[1];
+        Loss.CROSS_ENTROPY.evaluate(logits, new int[] {1}, 1, classes, row, null, false, null, 0.2f);
+        assertEquals(want, row[0], 1e-6);
+        float[] lp = new float[classes];
+        for (int j = 0; j < classes; j++) lp[j] = (float) -nlp[j];
+        Loss.NLL.evaluate(lp, new int[] {1}, 1, classes, row, null, false, null, 0.2f);
+        assertEquals(want, row[0], 1e-6);
+    }
+
+    /** Mean loss of the logits (made log-probabilities first for nll); the gradient for the loss's input, or the logits. */
+    private static double evaluate(Loss loss, float[] logits, int[] labels, int n, int classes, float[] grad,
+                                   boolean forLogits, float e) {
+        float[] in = logits;
+        if (loss == Loss.NLL) {
+            in = new float[logits.length];
+            CTX.kernels().logSoftmax(logits, in, n, classes);
+        }
+        float[] rowLoss = new float[n];
+        float[] g = grad == null ? null : new float[logits.length];
+        loss.evaluate(in, labels, n, classes, rowLoss, g, forLogits, null, e);
+        if (grad != null) {
+            if (loss == Loss.NLL && !forLogits) CTX.kernels().logSoftmaxBackward(in, g, grad, n, classes);
+            else System.arraycopy(g, 0, grad, 0, g.length);
+        }
+        double s = 0;
+        for (float v : rowLoss) s += v;
+        return s / n;
+    }
+
     private static double meanLoss(Loss loss, float[] out, int[] labels, int n, int classes) {
         float[] rowLoss = new float[n];
         loss.evaluate(out, labels, n, classes, rowLoss, null);

@@ -128,6 +128,50 @@ class ParallelKernelsTest {
         }
     }
 
+    /** AdamW with a decay per tensor (0: exempt) in one call: as each tensor on its own, on 1 or 2 threads. */
+    @Test
+    void adamwOverManyTensorsWithPerTensorDecay() {
+        Kernels kernels = KernelProvider.choose().kernels();
+        int[] sizes = {5, 640, 8192, 32771, 200704, 10};
+        float[] decay = {0f, 0.05f, 0.05f, 0f, 0.05f, 0.01f};
+        float lr = 2e-3f;
+        for (boolean decoupled : new boolean[] {true, false}) {
+            try (Scheduler one = new Scheduler(1); Scheduler two = new Scheduler(2)) {
+                for (Scheduler sc : new Scheduler[] {one, two}) {
+                    Random rnd = new Random(15);
+                    int t = sizes.length;
+                    float[][] p = new float[t][], g = new float[t][], m = new float[t][], v = new float[t][];
+                    float[][][] want = new float[3][t][];
+                    for (int i = 0; i < t; i++) {
+                        p[i] = random(sizes[i], rnd);
+                        g[i] = random(sizes[i], rnd);
+                        m[i] = random(sizes[i], rnd);
+                        v[i] = random(sizes[i], rnd);
+                        for (int j = 0; j < sizes[i]; j++) v[i][j] = Math.abs(v[i][j]);
+                        want[0][i] = p[i].clone();
+                        want[1][i] = m[i].clone();
+                        want[2][i] = v[i].clone();
+                        if (decoupled) {
+                            kernels.adamw(want[0][i], g[i], want[1][i], want[2][i], 0, sizes[i], lr, 0.9f, 0.999f, 1e-8f,
+                                    (float) (1.0 - (double) lr * decay[i]), 0.19f, 0.002f);
+                        } else {
+                            kernels.adam(want[0][i], g[i], want[1][i], want[2][i], 0, sizes[i], lr, 0.9f, 0.999f, 1e-8f,
+                                    decay[i], 0.19f, 0.002f);
+                        }
+                    }
+                    new ParallelKernels(kernels, sc).adam(p, g, m, v, lr, 0.9f, 0.999f, 1e-8f, 0f, decay, decoupled,
+                            0.19f, 0.002f);
+                    for (int i = 0; i < t; i++) {
+                        String at = (decoupled ? "adamw" : "adam") + " tensor of " + sizes[i] + " on " + sc.threads() + " threads";
+                        assertArrayEquals(want[0][i], p[i], "param " + at);
+                        assertArrayEquals(want[1][i], m[i], "m " + at);
+                        assertArrayEquals(want[2][i], v[i], "v " + at);
+                    }
+                }
+            }
+        }
+    }
+
     private static float[] random(int size, Random rnd) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) x[i] = (float) rnd.nextGaussian();

@@ -73,6 +73,58 @@ class ResumeTest {
         assertResumesExactly(withDropout("adam"), tmp);
     }
 
+    /**
+     * The training-recipe pieces together: AdamW with bias decay exempt, one-cycle, cross-entropy with
+     * label smoothing on raw logits, shift-and-flip augmentation, a validation split and keep: best.
+     */
+    static RunConfig recipe() {
+        RunConfig cfg = withDropout("adamw");
+        List<LayerConfig> layers = new ArrayList<>(cfg.getModel().getLayers());
+        layers.remove(layers.size() - 1); // logits: cross_entropy applies log-softmax itself
+        cfg.getModel().setLayers(layers);
+        cfg.setLoss("cross_entropy");
+        cfg.setLabelSmoothing(0.1);
+        cfg.getOptimizer().setLr(2e-3);
+        cfg.getOptimizer().setWeightDecay(0.05);
+        cfg.getOptimizer().setNoDecay(List.of("bias"));
+        cfg.getSchedule().setType("one_cycle");
+        cfg.getSchedule().setPctStart(0.3);
+        var augment = new dev.fashion.config.DataConfig.Augment();
+        augment.setShift(2);
+        augment.setFlip(0.5);
+        cfg.getData().setAugment(augment);
+        cfg.getData().setValidation(300);
+        cfg.getTraining().setKeep("best");
+        return cfg;
+    }
+
+    @Test
+    void theTrainingRecipeResumesExactly(@TempDir Path tmp) {
+        assertResumesExactly(recipe(), tmp);
+    }
+
+    /** The checkpoint carries the learning rate of its last step and the best epoch's weights. */
+    @Test
+    void theCheckpointHoldsTheLearningRateAndTheBestWeights(@TempDir Path tmp) {
+        RunConfig cfg = recipe();
+        cfg.getTraining().setEpochs(2);
+        Path file = tmp.resolve(Checkpoint.FILE);
+        Trainer t = new Trainer(cfg, ModelFactory.build(cfg), kernels);
+        stopAt(t, 40, file); // epoch 2 of 27-step epochs (1,700 images)
+        Checkpoint cp = Checkpoint.read(file);
+        var schedule = new dev.fashion.optim.LrSchedule(cfg.getSchedule(), 2e-3, 27, 2);
+        assertEquals(schedule.lr(39), cp.lr(), "the rate of step 40");
+        assertEquals(t.optimizer().lr(), cp.lr());
+        Trainer resumed = resumed(cfg, file);
+        assertEquals(1, resumed.best().epoch(), "best epoch restored");
+        assertEquals(schedule.lr(39), resumed.optimizer().lr());
+
+        RunConfig longer = recipe();
+        longer.getTraining().setEpochs(5);
+        FashionException e = assertThrows(FashionException.class, () -> cp.checkResumableWith(longer));
+        assertTrue(e.getMessage().contains("the one_cycle schedule spans the run"), e.getMessage());
+    }
+
     /** Stops mid-epoch, after an epoch's last step (before its evaluation) and mid-epoch again, resuming each time. */
     private static void assertResumesExactly(RunConfig cfg, Path tmp) {
         Trainer reference = new Trainer(cfg, ModelFactory.build(cfg), kernels);

@@ -1047,6 +1047,36 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** As {@link #adam}, with the decay a multiplication of the weight instead of a term of the gradient. */
+    @Override
+    public void adamw(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                      float lr, float beta1, float beta2, float eps, float decayFactor, float bc1, float bc2) {
+        float stepSize = lr / bc1;
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector pv = FloatVector.fromArray(S, p, i).mul(decayFactor);
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = flushSubnormal(FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(oneMinusBeta1)));
+            FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi)));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
+            pv.sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i];
+            float pi = p[i] * decayFactor;
+            float mi = ScalarKernels.flushSubnormal(m[i] * beta1 + gi * oneMinusBeta1);
+            float vi = ScalarKernels.flushSubnormal(v[i] * beta2 + gi * oneMinusBeta2 * gi);
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - mi * stepSize / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
     @Override
     public void sgd(float[] p, float[] g, float[] buf, int from, int to,
                     float lr, float momentum, float weightDecay, boolean nesterov) {
