@@ -33,6 +33,8 @@ public final class VectorKernels implements Kernels {
      * - 32 vector registers (AVX-512): 8x2, 16 accumulators (STYLE.md: 100-190 GFLOP/s on JDK 17 and 25).
      * - 16 registers (AVX2), JDK 17: 4x3 ran ~55-65 GFLOP/s, 6x2 and 8x2 ~35 (8x2 spills).
      * - 16 registers (AVX2), JDK 21+: 6x2 ran ~60-80 GFLOP/s, 4x3 only ~35, 8x2 ~50.
+     * - Zen 5 (512-bit FMA units), a whole training step's CPU time, 1 thread: 512-bit 8x2 best or tied
+     *   with 6x2; 256-bit (8x2 or 6x2) 1.5-1.8x slower at batch 64 and 256 (README, "Vector width").
      * VectorPlan decides per CPU class; VectorShapes.TILE_PROPERTY forces one, so tests can run every kernel
      * on any machine.
      */
