@@ -65,7 +65,6 @@ public final class SweepResults {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "diverged");
         m.put("exit_code", exitCode);
-        m.put("checkpoint", "the last good checkpoint is kept in " + RunDirectory.CHECKPOINT);
         write(run.resolve(DIVERGED), m);
     }
 

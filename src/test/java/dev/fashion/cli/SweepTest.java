@@ -121,6 +121,22 @@ class SweepTest {
     }
 
     @Test
+    void aDivergedRunIsRecordedAndNotRepeated(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("diverge");
+        String[] args = {"sweep", "--config", shared.resolve("sweep.yaml").toString(), "--data", shared.resolve("data").toString(),
+                "--set", "optimizer.lr=1e30", "--set", "training.epochs=1", "--out", out.toString()};
+        CliTest.Result r = CliTest.run(args);
+        assertEquals(0, r.code(), "the sweep goes on past a diverged run: " + r.err());
+        assertTrue(r.err().contains("training diverged"), r.err());
+        JsonNode line = lines(out).get(0);
+        assertEquals("diverged", line.get("status").asText());
+        assertTrue(Files.exists(out.resolve(line.get("run").asText()).resolve("diverged.json")));
+        assertTrue(r.out().lines().anyMatch(l -> l.contains(line.get("run").asText()) && l.endsWith("diverged")), r.out());
+        CliTest.Result again = CliTest.run(args);
+        assertTrue(again.out().contains(": diverged earlier, skipped"), again.out());
+    }
+
+    @Test
     void reportRunsRefusesWhatIsNotARunWithOneLine(@TempDir Path tmp) throws IOException {
         CliTest.assertUserError(CliTest.run("report", "runs", tmp.resolve("nothing").toString()), "nothing: no such directory");
         CliTest.assertUserError(CliTest.run("report", "runs", Files.createDirectories(tmp.resolve("empty")).toString()),

@@ -35,6 +35,11 @@ public record RunData(String name, Path dir, JsonNode summary, List<JsonNode> me
         return summary != null;
     }
 
+    /** "diverged" when a sweep recorded that the run's loss went NaN or infinite, else "unfinished". */
+    public String unfinishedStatus() {
+        return Files.isRegularFile(dir.resolve("diverged.json")) ? "diverged" : "unfinished";
+    }
+
     public boolean trained() {
         return !metrics.isEmpty() || summary != null;
     }
@@ -125,6 +130,8 @@ public record RunData(String name, Path dir, JsonNode summary, List<JsonNode> me
                     try {
                         metrics.add(JSON.readTree(lines.get(i)));
                     } catch (IOException e) {
+                        // A run killed while appending leaves half a last line; resuming rewrites it.
+                        if (i == lines.size() - 1 && summary == null) break;
                         throw new FashionException(m + ":" + (i + 1) + ": not a JSON line: " + e.getMessage(), e);
                     }
                 }

@@ -189,7 +189,7 @@ public final class RunsReport {
             sb.append("<tr data-run=\"").append(esc(r.name())).append('"').append(r == best ? " class=\"top\"" : "").append('>');
             sb.append("<td>").append(r.finished() ? Integer.toString(i++) : "").append("</td>");
             sb.append("<th scope=\"row\">").append(runName(r.name()));
-            if (!r.finished()) sb.append(" <span class=\"tag\">unfinished</span>");
+            if (!r.finished()) sb.append(" <span class=\"tag\">").append(r.unfinishedStatus()).append("</span>");
             sb.append("</th>");
             for (String s : settings) sb.append("<td class=\"setting\">").append(esc(setting(r, s))).append("</td>");
             if (validation) cell(sb, "validation_accuracy", pct(r.number("validation_accuracy")));
