@@ -7,6 +7,7 @@ import dev.fashion.FashionException;
 import dev.fashion.config.ConfigLoader;
 import dev.fashion.config.RunConfig;
 import dev.fashion.io.AtomicFiles;
+import dev.fashion.io.ModelWeights;
 import dev.fashion.io.NamedTensor;
 import dev.fashion.io.Safetensors;
 import dev.fashion.nn.Model;
@@ -60,8 +61,8 @@ public final class Checkpoint {
     }
 
     static void write(Path file, RunConfig config, Model model, Optimizer optimizer, Rng dropout, TrainingState s) {
-        List<NamedTensor> tensors = new ArrayList<>();
-        for (Parameter p : model.parameters()) tensors.add(new NamedTensor(p.name(), p.shape(), p.data()));
+        // The model's state_dict (parameters and batch norm's running statistics), then the optimizer's.
+        List<NamedTensor> tensors = new ArrayList<>(ModelWeights.stateTensors(model));
         for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
             tensors.add(new NamedTensor(OPTIMIZER_PREFIX + e.getKey(), shapeOf(model, e.getKey()), e.getValue()));
         }
@@ -189,12 +190,11 @@ public final class Checkpoint {
      * hold exactly the tensors this model and optimizer have, with the same shapes.
      */
     void restore(Model model, Optimizer optimizer, Rng dropout) {
-        Map<String, int[]> expected = new LinkedHashMap<>();
-        for (Parameter p : model.parameters()) expected.put(p.name(), p.shape());
+        Map<String, int[]> expected = new LinkedHashMap<>(ModelWeights.stateShapes(model));
         Map<String, float[]> buffers = optimizer.state();
         for (String name : buffers.keySet()) expected.put(OPTIMIZER_PREFIX + name, shapeOf(model, name));
         contents.requireExactly(expected);
-        for (Parameter p : model.parameters()) copy(p.name(), p.data());
+        ModelWeights.restore(model, contents.tensors(), file);
         for (Map.Entry<String, float[]> e : buffers.entrySet()) copy(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
         optimizer.setSteps(optimizerSteps);
         dropout.setState(dropoutState);
