@@ -14,11 +14,14 @@ package dev.fashion.kernels;
  * <p>Every call computes a range of images {@code [i0, i1)} or channels {@code [c0, c1)} so a scheduler
  * can split it. Reproducible as {@link Kernels}: each output element comes from one fixed sequence of
  * operations, the same in both implementations. Per-channel sums (batch norm's statistics and gradients,
- * a convolution's bias gradient) are the only reductions: with p of at least {@link #LANES} they keep
- * {@value #LANES} partial sums, partial l taking positions l, l+8, l+16... of each image in turn (a
- * position past the image's last is skipped), combined as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)); with
- * fewer positions (batch norm over [N, features]) one running sum over images. So the order is fixed by
- * the data's shape alone: not by the vector width, the kernels or the thread count.
+ * a convolution's bias gradient) are the only reductions: with p of at least {@link #LANES} positions
+ * they keep {@value #LANES} partial sums s_l over the whole blocks of 8 (s_l takes positions l, l+8, ...
+ * below full = p rounded down to 8, image after image) and 8 tail partials t_l (position full + l of each
+ * image in turn), combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) with r_l = s_l + t_l (r_l = s_l when p
+ * is a multiple of 8); with fewer positions (batch norm over [N, features]) one running sum over images.
+ * So the order is fixed by the data's shape alone: not by the vector width, the kernels or the thread
+ * count. (The tails are separate partials so the vector code adds them in scalar code: JDK 17 allocates
+ * for masked vector operations it does not intrinsify.)
  */
 public interface ConvKernels {
 
@@ -39,7 +42,8 @@ public interface ConvKernels {
 
     /**
      * The adjoint of {@link #im2col}: sets dx for images [i0, i1) to the sum of the column entries each
-     * input value was copied to, in the order row, then output row, then output column.
+     * input value was copied to, in row order. May set the entries of col that correspond to padding to
+     * 0 (it is the caller's scratch, consumed by this call).
      */
     void col2im(float[] col, float[] dx, ConvShape g, int base, int cols, int i0, int i1);
 
