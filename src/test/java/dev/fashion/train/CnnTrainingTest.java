@@ -90,9 +90,11 @@ class CnnTrainingTest {
 
     @Test
     void weightsAndRunningStatisticsAreBitIdenticalForThreadsAndKernels() {
-        Run one = run(tiny(), 1, "vector");
-        Run two = run(tiny(), 2, "vector");
-        Run scalar = run(tiny(), 2, "scalar");
+        RunConfig cfg = tiny();
+        cfg.getTraining().setEpochs(1); // 13 steps, the last a partial batch of 10
+        Run one = run(cfg, 1, "vector");
+        Run two = run(cfg, 2, "vector");
+        Run scalar = run(cfg, 2, "scalar");
         List<NamedTensor> a = ModelWeights.stateTensors(one.model());
         List<NamedTensor> b = ModelWeights.stateTensors(two.model());
         List<NamedTensor> c = ModelWeights.stateTensors(scalar.model());
@@ -101,8 +103,8 @@ class CnnTrainingTest {
             assertEquals(a.get(i), b.get(i), a.get(i).name() + ": 1 against 2 threads");
             assertEquals(a.get(i), c.get(i), a.get(i).name() + ": vector against scalar kernels");
         }
-        assertEquals(one.history().get(1).testLoss(), two.history().get(1).testLoss());
-        assertEquals(one.history().get(1).testLoss(), scalar.history().get(1).testLoss());
+        assertEquals(one.history().get(0).testLoss(), two.history().get(0).testLoss());
+        assertEquals(one.history().get(0).testLoss(), scalar.history().get(0).testLoss());
     }
 
     @Test
