@@ -1,6 +1,8 @@
 package dev.fashion.config;
 
 import dev.fashion.FashionException;
+import dev.fashion.nn.BatchNorm;
+import dev.fashion.nn.Conv2d;
 import dev.fashion.nn.Dropout;
 import dev.fashion.nn.Flatten;
 import dev.fashion.nn.Layer;
@@ -8,6 +10,7 @@ import dev.fashion.nn.Linear;
 import dev.fashion.nn.LogSoftmax;
 import dev.fashion.nn.Loss;
 import dev.fashion.nn.Model;
+import dev.fashion.nn.Pool2d;
 import dev.fashion.nn.Relu;
 import dev.fashion.nn.Shape;
 import dev.fashion.nn.Softmax;
@@ -37,6 +40,16 @@ public final class ModelFactory {
             layers.add(switch (lc.type()) {
                 case "flatten" -> new Flatten(name);
                 case "linear" -> new Linear(name, lc.in() == null ? 0 : lc.in(), lc.out(), lc.bias() == null || lc.bias());
+                case "conv2d" -> new Conv2d(name, lc.in() == null ? 0 : lc.in(), lc.out(),
+                        LayerConfig.height(lc.kernel(), 0), LayerConfig.width(lc.kernel(), 0),
+                        LayerConfig.height(lc.stride(), 1), LayerConfig.width(lc.stride(), 1),
+                        LayerConfig.height(lc.padding(), 0), LayerConfig.width(lc.padding(), 0), lc.bias() == null || lc.bias());
+                case "max_pool", "avg_pool" -> new Pool2d(name, lc.type().equals("max_pool"),
+                        LayerConfig.height(lc.kernel(), 0), LayerConfig.width(lc.kernel(), 0),
+                        LayerConfig.height(lc.stride(), 0), LayerConfig.width(lc.stride(), 0));
+                case "batch_norm" -> new BatchNorm(name, lc.in() == null ? 0 : lc.in(),
+                        lc.eps() == null ? BatchNorm.DEFAULT_EPS : lc.eps(),
+                        lc.momentum() == null ? BatchNorm.DEFAULT_MOMENTUM : lc.momentum());
                 case "relu" -> new Relu(name);
                 case "dropout" -> new Dropout(name, lc.p());
                 case "softmax" -> new Softmax(name);

@@ -34,8 +34,9 @@ import java.util.Map;
  * JSON ({@code {"__metadata__": {..}, "name": {"dtype", "shape", "data_offsets": [begin, end]}, ..}},
  * padded with spaces), then the raw little-endian tensor bytes, offsets relative to the end of the header.
  *
- * <p>Files are written as F32 in the caller's order. Reading accepts F32, F16, BF16 and F64 (converted to
- * float) and rejects anything malformed with a one-line {@link FashionException} naming the file and the
+ * <p>Files are written as F32 (integer tensors as I64) in the caller's order. Reading accepts F32, F16, BF16
+ * and F64 (converted to float) and I64 (kept exact, see {@link NamedTensor#longs()}); a shape {@code []} is
+ * a scalar of one value, as PyTorch saves batch norm's {@code num_batches_tracked}, and rejects anything malformed with a one-line {@link FashionException} naming the file and the
  * tensor or field: a model loaded from here is either exactly what was saved or refused.
  */
 public final class Safetensors {
@@ -53,7 +54,7 @@ public final class Safetensors {
 
     /** Supported element types and their sizes in bytes. */
     enum DType {
-        F32(4), F16(2), BF16(2), F64(8);
+        F32(4), F16(2), BF16(2), F64(8), I64(8);
 
         final int size;
 
@@ -95,9 +96,9 @@ public final class Safetensors {
             if (t.name().isEmpty() || t.name().equals(METADATA_KEY)) {
                 throw new IllegalArgumentException("invalid tensor name '" + t.name() + "'");
             }
-            long end = offset + 4L * t.numel();
+            long end = offset + (t.longs() == null ? 4L : 8L) * t.numel();
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", "F32");
+            entry.put("dtype", t.dtype());
             entry.put("shape", t.shape());
             entry.put("data_offsets", new long[] {offset, end});
             if (header.put(t.name(), entry) != null) {
@@ -126,6 +127,18 @@ public final class Safetensors {
     }
 
     private static void writeFloats(Path file, NamedTensor t, ByteBuffer buf, OutputStream out) throws IOException {
+        if (t.longs() != null) {
+            for (long v : t.longs()) {
+                buf.putLong(v);
+                if (!buf.hasRemaining()) {
+                    out.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
+            return;
+        }
         float[] data = t.data();
         for (int i = 0; i < data.length; i++) {
             float v = data[i];
@@ -277,7 +290,8 @@ public final class Safetensors {
         LinkedHashMap<String, NamedTensor> tensors = new LinkedHashMap<>();
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         for (Entry e : entries) {
-            tensors.put(e.name, new NamedTensor(e.name, e.shape, readData(file, ch, e, dataStart, buf)));
+            tensors.put(e.name, e.dtype == DType.I64 ? NamedTensor.ofLongs(e.name, e.shape, readLongs(file, ch, e, dataStart, buf))
+                    : new NamedTensor(e.name, e.shape, readData(file, ch, e, dataStart, buf)));
         }
         return new Contents(file, tensors, metadata);
     }
@@ -315,7 +329,7 @@ public final class Safetensors {
             dtype = DType.valueOf(dtypeNode.asText());
         } catch (IllegalArgumentException e) {
             throw new FashionException(where + ": unsupported dtype " + dtypeNode.asText()
-                    + ", expected F32, F16, BF16 or F64");
+                    + ", expected F32, F16, BF16, F64 or I64");
         }
         if (!shapeNode.isArray()) {
             throw new FashionException(where + ": shape: expected an array of non-negative integers");
@@ -403,6 +417,7 @@ public final class Safetensors {
                     case F32 -> buf.getFloat();
                     case F16 -> halfToFloat(buf.getShort());
                     case BF16 -> Float.intBitsToFloat(buf.getShort() << 16);
+                    case I64 -> throw new IllegalStateException("I64 is read by readLongs");
                     case F64 -> {
                         double d = buf.getDouble();
                         if (Double.isFinite(d) && !Float.isFinite((float) d)) {
@@ -417,6 +432,25 @@ public final class Safetensors {
                 }
                 out[i] = v;
             }
+        }
+        return out;
+    }
+
+    private static long[] readLongs(Path file, FileChannel ch, Entry e, long dataStart, ByteBuffer buf) throws IOException {
+        int numel = (int) ((e.end - e.begin) / 8);
+        long[] out;
+        try {
+            out = new long[numel];
+        } catch (OutOfMemoryError oom) {
+            throw new FashionException(file + ": " + e.name + ": " + numel + " values do not fit in the Java heap (raise -Xmx)");
+        }
+        long pos = dataStart + e.begin;
+        for (int i = 0; i < numel; ) {
+            int k = Math.min(CHUNK / 8, numel - i);
+            buf.clear().limit(k * 8);
+            readFully(file, ch, buf, pos);
+            pos += (long) k * 8;
+            for (int j = 0; j < k; j++, i++) out[i] = buf.getLong();
         }
         return out;
     }

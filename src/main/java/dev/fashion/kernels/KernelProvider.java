@@ -20,6 +20,7 @@ public final class KernelProvider {
 
     static final String VECTOR_CLASS = "dev.fashion.kernels.vector.VectorKernels";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String VECTOR_CONV_CLASS = "dev.fashion.kernels.vector.VectorConvKernels";
 
     /** The kernels chosen, whether the vector path was wanted, and why this one was taken. */
     public record Choice(Kernels kernels, String reason, boolean fellBack) {
@@ -65,6 +66,19 @@ public final class KernelProvider {
             throw new FashionException("--kernels vector: " + problem);
         }
         return new Choice(new ScalarKernels(), problem + "; using scalar kernels", true);
+    }
+
+    /**
+     * The convolution kernels that go with {@code kernels}: vector with vector, scalar with scalar, so one
+     * choice (and one {@code --kernels} flag) covers every layer.
+     */
+    public static ConvKernels convKernels(Kernels kernels) {
+        if (!kernels.name().equals("vector")) return new ScalarConvKernels();
+        try {
+            return (ConvKernels) Class.forName(VECTOR_CONV_CLASS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("cannot load " + VECTOR_CONV_CLASS + " beside vector kernels: broken build?", e);
+        }
     }
 
     /** Why the vector kernels cannot run here, or null when they can. */

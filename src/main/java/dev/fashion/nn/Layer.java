@@ -46,6 +46,11 @@ public abstract class Layer {
         return List.of();
     }
 
+    /** Non-trainable state saved with the weights (batch norm's running statistics), in state_dict order. */
+    public List<Buffer> buffers() {
+        return List.of();
+    }
+
     /** Sets parameters to their initial values (PyTorch's defaults), from {@code rng}. */
     public void initialize(Rng rng) {
     }
@@ -78,6 +83,17 @@ public abstract class Layer {
     protected final FashionException shapeError(String expected, Shape got) {
         return new FashionException("layer " + name + " (" + type() + "): expects input " + expected
                 + ", got " + got.batched());
+    }
+
+    /** Shared shape rule of the image layers: {@code [C, H, W]} per sample. */
+    protected final Shape requireImage(Shape input) {
+        if (input.rank() != 3) throw shapeError("[N, C, H, W]", input);
+        return input;
+    }
+
+    /** An error about this layer's settings against its input, e.g. a kernel larger than the padded input. */
+    protected final FashionException configError(String problem) {
+        return new FashionException("layer " + name + " (" + type() + "): " + problem);
     }
 
     /** Shared shape rule of the layers that take flat rows. */

@@ -16,6 +16,7 @@ public final class Model {
     private final Shape inputShape;
     private final List<Layer> layers;
     private final List<Parameter> parameters;
+    private final List<Buffer> buffers;
     private final Shape outputShape;
 
     public Model(Shape inputShape, List<Layer> layers) {
@@ -25,13 +26,27 @@ public final class Model {
         Set<String> names = new HashSet<>();
         Shape shape = inputShape;
         List<Parameter> params = new ArrayList<>();
+        List<Buffer> bufs = new ArrayList<>();
         for (Layer layer : this.layers) {
             if (!names.add(layer.name())) throw new FashionException("model: two layers are named '" + layer.name() + "'");
             shape = layer.bind(shape);
             params.addAll(layer.parameters());
+            bufs.addAll(layer.buffers());
         }
         this.outputShape = shape;
         this.parameters = Collections.unmodifiableList(params);
+        this.buffers = Collections.unmodifiableList(bufs);
+    }
+
+    /** Non-trainable state (batch norm's running statistics), in layer order; saved beside the parameters. */
+    public List<Buffer> buffers() {
+        return buffers;
+    }
+
+    /** The buffer with this state_dict name, or null. */
+    public Buffer buffer(String name) {
+        for (Buffer b : buffers) if (b.name().equals(name)) return b;
+        return null;
     }
 
     public Shape inputShape() {

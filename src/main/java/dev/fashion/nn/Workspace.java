@@ -11,7 +11,9 @@ import java.util.List;
  * over memory: a ReLU after a linear layer is applied inside the linear layer's forward sweep (the two
  * share one buffer), and its gradient mask inside the next linear layer's input-gradient sweep; a final
  * log_softmax under the NLL loss takes its gradient from the loss directly (see {@link
- * #lossGradientIsForLogits()}); a flatten is a view. Fused and unfused plans compute the same function.
+ * #lossGradientIsForLogits()}); a flatten is a view. A ReLU after a batch norm is applied in the
+ * normalising sweep and its mask in batch norm's backward sums (the ReLU's output gradient is batch
+ * norm's). Fused and unfused plans compute the same function.
  */
 public final class Workspace {
     private final Model model;
@@ -21,7 +23,7 @@ public final class Workspace {
     private final float[][] scratch;
     /** Index of the first layer that has parameters: no input gradient is needed before it. */
     private final int firstTrainable;
-    /** Layer i is a linear layer that applies the following ReLU itself. */
+    /** Layer i is a linear or batch norm layer that applies the following ReLU itself. */
     private final boolean[] reluFused;
     /** Layer i needs no forward pass: a ReLU the layer before applied, or a flatten (its output is its input). */
     private final boolean[] forwardDone;
@@ -60,6 +62,11 @@ public final class Workspace {
                         backwardDone[i + 1] = true;
                         masksInput[i + 2] = true;
                     }
+                }
+                if (layers.get(i) instanceof BatchNorm && layers.get(i + 1) instanceof Relu) {
+                    reluFused[i] = true;
+                    forwardDone[i + 1] = true;
+                    backwardDone[i + 1] = true; // batch norm's backward applies the mask, from its (shared) output
                 }
             }
         }
@@ -136,7 +143,8 @@ public final class Workspace {
             if (forwardDone[i]) continue;
             long t = profile == null ? 0 : System.nanoTime();
             Layer layer = layers.get(i);
-            if (reluFused[i]) ((Linear) layer).forward(ctx, act[i], act[i + 1], n, true);
+            if (reluFused[i] && layer instanceof BatchNorm bn) bn.forward(ctx, act[i], act[i + 1], n, training, true);
+            else if (reluFused[i]) ((Linear) layer).forward(ctx, act[i], act[i + 1], n, true);
             else layer.forward(ctx, act[i], act[i + 1], scratch[i], n, training);
             if (profile != null) profile.forward(i, System.nanoTime() - t);
         }
@@ -154,6 +162,7 @@ public final class Workspace {
             long t = profile == null ? 0 : System.nanoTime();
             Layer layer = layers.get(i);
             if (layer instanceof Linear linear) linear.backward(ctx, act[i], grad[i + 1], dx, n, masksInput[i]);
+            else if (layer instanceof BatchNorm bn) bn.backward(ctx, act[i], act[i + 1], grad[i + 1], dx, n, reluFused[i]);
             else layer.backward(ctx, act[i], act[i + 1], grad[i + 1], dx, scratch[i], n);
             if (profile != null) profile.backward(i, System.nanoTime() - t);
         }

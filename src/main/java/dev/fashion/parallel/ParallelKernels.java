@@ -1,5 +1,6 @@
 package dev.fashion.parallel;
 
+import dev.fashion.kernels.KernelProvider;
 import dev.fashion.kernels.Kernels;
 
 /**
@@ -40,10 +41,12 @@ public final class ParallelKernels {
     private final Scheduler scheduler;
 
     private final int columnAlign;
+    private final ParallelConvKernels conv;
 
     public ParallelKernels(Kernels kernels, Scheduler scheduler) {
         this.kernels = kernels;
         this.scheduler = scheduler;
+        this.conv = new ParallelConvKernels(KernelProvider.convKernels(kernels), scheduler);
         this.columnAlign = kernels.columnTile() > 1 ? kernels.columnTile() : DEFAULT_COLUMN_ALIGN;
     }
 
@@ -53,6 +56,11 @@ public final class ParallelKernels {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The convolutional layers' kernels (the same implementation as {@link #kernels()}), on the same scheduler. */
+    public ParallelConvKernels conv() {
+        return conv;
     }
 
     /** What a split call computes; one per instance, reused by every call. */

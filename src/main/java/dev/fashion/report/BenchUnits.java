@@ -54,6 +54,18 @@ public final class BenchUnits {
                 };
                 return d == null ? OPS : new Work((double) bytes * d[0] * d[1] / 1e9, "GB/s");
             }
+            case "ConvBench" -> {
+                // The reference CNN at batch 128: conv1 1->32 at 28x28, conv2 32->64 at 14x14, 3x3 kernels.
+                boolean first = "conv1".equals(r.param("layer"));
+                double in = first ? 1 : 32, out = first ? 32 : 64, hw = first ? 784 : 196, elems = 128 * out * hw;
+                return switch (r.method()) {
+                    case "forward", "weightGradient", "inputGradient" -> new Work(2 * 128 * out * in * 9 * hw / 1e9, "GFLOP/s");
+                    case "maxPool", "maxPoolBackward" -> new Work(6 * elems / 1e9, "GB/s"); // per input: read 4, write 2 (or the reverse)
+                    case "batchNorm" -> new Work(16 * elems / 1e9, "GB/s");          // read x three times, write y
+                    case "batchNormBackward" -> new Work(28 * elems / 1e9, "GB/s");  // read x, y, dy twice, write dx
+                    default -> OPS;
+                };
+            }
             case "PeakBench" -> {
                 long flops = positive(r.param("flops"));
                 return flops < 0 ? OPS : new Work(flops / 1e9, "GFLOP/s");

@@ -7,6 +7,7 @@ import dev.fashion.FashionException;
 import dev.fashion.config.ConfigLoader;
 import dev.fashion.config.RunConfig;
 import dev.fashion.io.AtomicFiles;
+import dev.fashion.io.ModelWeights;
 import dev.fashion.io.NamedTensor;
 import dev.fashion.io.Safetensors;
 import dev.fashion.nn.Model;
@@ -68,12 +69,13 @@ public final class Checkpoint {
 
     static void write(Path file, RunConfig config, Model model, Optimizer optimizer, Rng dropout, TrainingState s,
                       Trainer.BestWeights best) {
-        List<NamedTensor> tensors = new ArrayList<>();
-        for (Parameter p : model.parameters()) tensors.add(new NamedTensor(p.name(), p.shape(), p.data()));
+        // The model's state_dict (parameters and batch norm's running statistics), the best epoch's copy, then
+        // the optimizer's buffers.
+        List<NamedTensor> tensors = new ArrayList<>(ModelWeights.stateTensors(model));
         if (best != null && best.epoch > 0) {
-            for (int i = 0; i < best.data.length; i++) {
-                Parameter p = model.parameters().get(i);
-                tensors.add(new NamedTensor(BEST_PREFIX + p.name(), p.shape(), best.data[i]));
+            for (NamedTensor t : best.state) {
+                tensors.add(t.longs() != null ? NamedTensor.ofLongs(BEST_PREFIX + t.name(), t.shape(), t.longs())
+                        : new NamedTensor(BEST_PREFIX + t.name(), t.shape(), t.data()));
             }
         }
         for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
@@ -210,17 +212,25 @@ public final class Checkpoint {
      * hold exactly the tensors this model and optimizer have, with the same shapes.
      */
     void restore(Model model, Optimizer optimizer, Rng dropout, Trainer.BestWeights best) {
-        Map<String, int[]> expected = new LinkedHashMap<>();
-        for (Parameter p : model.parameters()) expected.put(p.name(), p.shape());
+        Map<String, int[]> expected = new LinkedHashMap<>(ModelWeights.stateShapes(model));
         Map<String, float[]> buffers = optimizer.state();
         for (String name : buffers.keySet()) expected.put(OPTIMIZER_PREFIX + name, shapeOf(model, name));
         boolean hasBest = best != null && bestEpoch > 0;
-        if (hasBest) for (Parameter p : model.parameters()) expected.put(BEST_PREFIX + p.name(), p.shape());
+        if (hasBest) for (NamedTensor t : best.state) expected.put(BEST_PREFIX + t.name(), t.shape());
         contents.requireExactly(expected);
-        for (Parameter p : model.parameters()) copy(p.name(), p.data());
+        ModelWeights.restore(model, contents.tensors(), file);
         for (Map.Entry<String, float[]> e : buffers.entrySet()) copy(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
         if (hasBest) {
-            for (int i = 0; i < best.data.length; i++) copy(BEST_PREFIX + model.parameters().get(i).name(), best.data[i]);
+            for (NamedTensor t : best.state) {
+                NamedTensor saved = contents.tensors().get(BEST_PREFIX + t.name());
+                if (t.longs() != null) {
+                    if (saved.longs() == null) throw new FashionException(file + ": " + BEST_PREFIX + t.name() + ": expected dtype I64");
+                    System.arraycopy(saved.longs(), 0, t.longs(), 0, t.longs().length);
+                } else {
+                    if (saved.longs() != null) throw new FashionException(file + ": " + BEST_PREFIX + t.name() + ": expected dtype F32, found I64");
+                    copy(BEST_PREFIX + t.name(), t.data());
+                }
+            }
             best.epoch = bestEpoch;
         }
         optimizer.setSteps(optimizerSteps);

@@ -17,6 +17,11 @@ import dev.fashion.parallel.ParallelKernels;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import dev.fashion.io.NamedTensor;
+import dev.fashion.io.ModelWeights;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -226,20 +231,28 @@ public final class Trainer {
 
     private BestWeights best;
 
-    /** A copy of the weights of the best epoch so far, taken after that epoch (no allocation after the first). */
+    /**
+     * A copy of the model's state (parameters and buffers such as batch norm's running statistics) at the
+     * best epoch so far, taken after that epoch; its arrays are allocated once.
+     */
     public static final class BestWeights {
-        final float[][] data;
+        /** The state_dict's tensors, in {@link ModelWeights#stateTensors} order, as copies. */
+        final List<NamedTensor> state = new ArrayList<>();
         int epoch;
 
         BestWeights(Model model) {
-            data = new float[model.parameters().size()][];
-            for (int i = 0; i < data.length; i++) data[i] = new float[model.parameters().get(i).size()];
+            for (NamedTensor t : ModelWeights.stateTensors(model)) {
+                state.add(t.longs() != null ? NamedTensor.ofLongs(t.name(), t.shape(), t.longs().clone())
+                        : new NamedTensor(t.name(), t.shape(), t.data().clone()));
+            }
         }
 
         void take(Model model, int epoch) {
-            for (int i = 0; i < data.length; i++) {
-                float[] p = model.parameters().get(i).data();
-                System.arraycopy(p, 0, data[i], 0, p.length);
+            List<NamedTensor> now = ModelWeights.stateTensors(model);
+            for (int i = 0; i < state.size(); i++) {
+                NamedTensor from = now.get(i), to = state.get(i);
+                if (to.longs() != null) System.arraycopy(from.longs(), 0, to.longs(), 0, to.longs().length);
+                else System.arraycopy(from.data(), 0, to.data(), 0, to.data().length);
             }
             this.epoch = epoch;
         }
@@ -249,9 +262,11 @@ public final class Trainer {
             return epoch;
         }
 
-        /** Copies them into {@code model}'s parameters. */
+        /** Copies them into {@code model}'s parameters and buffers. */
         public void copyInto(Model model) {
-            for (int i = 0; i < data.length; i++) System.arraycopy(data[i], 0, model.parameters().get(i).data(), 0, data[i].length);
+            Map<String, NamedTensor> byName = new LinkedHashMap<>();
+            for (NamedTensor t : state) byName.put(t.name(), t);
+            ModelWeights.restore(model, byName, null);
         }
     }
 

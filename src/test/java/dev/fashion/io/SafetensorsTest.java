@@ -171,12 +171,42 @@ class SafetensorsTest {
         assertMessage(m + ": __metadata__.epochs: expected a string, found number", () -> Safetensors.read(m));
     }
 
+    /** Batch norm's num_batches_tracked as PyTorch saves it: I64, shape [], one value. */
+    @Test
+    void i64ScalarsRoundTripExactly() throws Exception {
+        Path f = dir.resolve("bn.safetensors");
+        long big = (1L << 53) + 1; // not representable as a float or double: must survive as a long
+        Safetensors.write(f, List.of(new NamedTensor("bn1.running_mean", new int[] {3}, range(3)),
+                NamedTensor.ofLongs("bn1.num_batches_tracked", new int[0], new long[] {big})), Map.of());
+        Safetensors.Contents c = Safetensors.read(f);
+        NamedTensor t = c.tensors().get("bn1.num_batches_tracked");
+        assertEquals("I64", t.dtype());
+        assertArrayEquals(new int[0], t.shape());
+        assertArrayEquals(new long[] {big}, t.longs());
+        assertEquals("F32", c.tensors().get("bn1.running_mean").dtype());
+        assertArrayEquals(range(3), c.tensors().get("bn1.running_mean").data());
+        String header = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"bn1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[12,20]}"),
+                header);
+
+        // Written by hand as PyTorch's writer lays it out: a rank-0 I64 among F32 tensors.
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).putLong(-7);
+        Path raw = raw("pt", "{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
+                + "\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[4,12]}}", b.array());
+        Safetensors.Contents r = Safetensors.read(raw);
+        assertArrayEquals(new float[] {2.5f}, r.tensors().get("w").data());
+        assertArrayEquals(new long[] {-7}, r.tensors().get("n").longs());
+        assertMessage(dir.resolve("pt2") + ": n: shape [] of I64 needs 8 bytes, data_offsets [4, 8] span 4",
+                () -> Safetensors.read(raw("pt2", "{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
+                        + "\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[4,8]}}", new byte[8])));
+    }
+
     @Test
     void rejectsMalformedEntries() throws Exception {
         assertMessage(dir.resolve("e1") + ": w: missing field shape",
                 () -> Safetensors.read(raw("e1", "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4])));
-        assertMessage(dir.resolve("e2") + ": w: unsupported dtype I64, expected F32, F16, BF16 or F64",
-                () -> Safetensors.read(raw("e2", "{\"w\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8])));
+        assertMessage(dir.resolve("e2") + ": w: unsupported dtype I32, expected F32, F16, BF16, F64 or I64",
+                () -> Safetensors.read(raw("e2", "{\"w\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4])));
         assertMessage(dir.resolve("e3") + ": w: shape [2, 3] of F32 needs 24 bytes, data_offsets [0, 20] span 20",
                 () -> Safetensors.read(raw("e3", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}", new byte[20])));
         assertMessage(dir.resolve("e4") + ": w: shape: expected an array of non-negative integers, found [2,-3]",

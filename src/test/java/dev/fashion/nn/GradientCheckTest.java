@@ -28,6 +28,14 @@ class GradientCheckTest {
 
     /** Checks dL/dx and dL/dθ of {@code layer} at a random point; returns the largest relative error. */
     static void check(Layer layer, Shape in, int n, long seed, boolean avoidZero) {
+        check(layer, in, n, seed, avoidZero, false);
+    }
+
+    /**
+     * With {@code distinct}, the inputs are a shuffled ladder of values 0.1 apart, so a step of h never
+     * changes which value is a window's maximum (max pooling).
+     */
+    static void check(Layer layer, Shape in, int n, long seed, boolean avoidZero, boolean distinct) {
         Shape out = layer.bind(in);
         Random random = new Random(seed);
         layer.initialize(new Rng(seed));
@@ -37,6 +45,15 @@ class GradientCheckTest {
             // Keep ReLU inputs away from the kink so a step of h does not cross it.
             if (avoidZero && Math.abs(v) < 0.1f) v = v < 0 ? v - 0.1f : v + 0.1f;
             x[i] = v;
+        }
+        if (distinct) {
+            for (int i = 0; i < x.length; i++) x[i] = 0.1f * (i - x.length / 2);
+            for (int i = x.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                float t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+            }
         }
         float[] r = new float[n * out.size()];
         for (int i = 0; i < r.length; i++) r[i] = (float) random.nextGaussian();

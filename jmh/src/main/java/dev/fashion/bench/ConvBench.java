@@ -1,0 +1,120 @@
+package dev.fashion.bench;
+
+import dev.fashion.kernels.ConvKernels;
+import dev.fashion.kernels.ConvShape;
+import dev.fashion.kernels.KernelProvider;
+import dev.fashion.kernels.Kernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The reference CNN's convolutions at batch 128, one thread, as the layer runs them: forward (im2col,
+ * Y = W·col, back to NCHW), the weight gradient (dY to channel-major, dW = dY·colᵀ) and the input
+ * gradient (dcol = Wᵀ·dY, col2im); and at each convolution's output shape the 2x2 max pool and batch
+ * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
+ * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
+ * 14x14, 3x3 kernels, padding 1. The report converts convolutions to GFLOP/s (2·N·out·in·9·H·W flops)
+ * and the rest to GB/s.
+ */
+@State(Scope.Thread)
+public class ConvBench extends BenchDefaults {
+    static final int BATCH = 128;
+
+    @Param({"scalar", "vector"})
+    public String impl;
+
+    @Param({"conv1", "conv2"})
+    public String layer;
+
+    private Kernels kernels;
+    private ConvKernels conv;
+    private ConvShape g, pool;
+    private int out, cols, p;
+    private float[] x, w, col, yt, y, dy, dw, dx, argmax, pooled, mean, invstd, scale, shift, a, b;
+
+    @Setup
+    public void setup() {
+        kernels = Inputs.kernels(impl);
+        conv = KernelProvider.convKernels(kernels);
+        boolean first = layer.equals("conv1");
+        int c = first ? 1 : 32, hw = first ? 28 : 14;
+        out = first ? 32 : 64;
+        g = new ConvShape(c, hw, hw, 3, 3, 1, 1, 1, 1);
+        p = g.positions();
+        cols = BATCH * p;
+        x = Inputs.gaussian(BATCH * g.inSize(), 1);
+        w = Inputs.gaussian(out * g.patch(), 2);
+        col = new float[g.patch() * cols];
+        yt = new float[out * cols];
+        y = new float[BATCH * out * p];
+        dy = Inputs.gaussian(y.length, 3);
+        dw = new float[w.length];
+        dx = new float[x.length];
+        conv.im2col(x, col, g, 0, cols, 0, BATCH);
+        pool = new ConvShape(out, hw, hw, 2, 2, 2, 2, 0, 0);
+        pooled = new float[BATCH * out * pool.positions()];
+        argmax = new float[pooled.length];
+        mean = new float[out];
+        invstd = new float[out];
+        scale = new float[out];
+        shift = new float[out];
+        a = new float[out];
+        b = new float[out];
+        java.util.Arrays.fill(invstd, 1f);
+        java.util.Arrays.fill(scale, 1f);
+    }
+
+    @Benchmark
+    public float[] forward() {
+        conv.im2col(x, col, g, 0, cols, 0, BATCH);
+        kernels.matmul(w, col, yt, out, g.patch(), cols, 0, out, 0, cols, false);
+        conv.fromChannelMajor(yt, y, null, out, p, 0, cols, 0, BATCH);
+        return y;
+    }
+
+    @Benchmark
+    public float[] weightGradient() {
+        conv.toChannelMajor(dy, yt, out, p, 0, cols, 0, BATCH);
+        kernels.matmulTransB(yt, col, dw, out, cols, g.patch(), 0, out, 0, g.patch(), false);
+        return dw;
+    }
+
+    /** Overwrites the columns with dcol: the layer does too (they are used up by then). */
+    @Benchmark
+    public float[] inputGradient() {
+        kernels.matmulTransA(w, yt, col, g.patch(), out, cols, 0, g.patch(), 0, cols, false);
+        conv.col2im(col, dx, g, 0, cols, 0, BATCH);
+        return dx;
+    }
+
+    @Benchmark
+    public float[] maxPool() {
+        conv.maxPool(y, pooled, argmax, pool, 0, BATCH * out);
+        return pooled;
+    }
+
+    @Benchmark
+    public float[] maxPoolBackward() {
+        conv.maxPoolBackward(pooled, argmax, dy, pool, 0, BATCH * out);
+        return dy;
+    }
+
+    @Benchmark
+    public float[] batchNorm() {
+        conv.channelSums(y, mean, BATCH, out, p, 0, out);
+        for (int c = 0; c < out; c++) mean[c] /= (float) cols;
+        conv.channelSquaredDeviations(y, mean, a, BATCH, out, p, 0, out);
+        conv.batchNorm(y, yt, mean, scale, shift, true, BATCH, out, p, 0, out);
+        return a;
+    }
+
+    @Benchmark
+    public float[] batchNormBackward() {
+        conv.batchNormSums(y, y, dy, mean, invstd, a, b, BATCH, out, p, 0, out);
+        conv.batchNormBackward(y, y, dy, yt, mean, invstd, a, b, scale, BATCH, out, p, 0, out);
+        return yt;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.fashion.kernels;
+
+/**
+ * Kernels of the convolutional layers, beside {@link Kernels} (whose packed matmul does a convolution's
+ * arithmetic): the lowering of a convolution to a matmul (im2col and its adjoint col2im), the layout
+ * moves around it, pooling, and batch normalisation's per-channel reductions and sweeps. A scalar
+ * baseline ({@link ScalarConvKernels}) and a Vector API one ({@code vector.VectorConvKernels}), chosen
+ * with the {@link Kernels} by {@link KernelProvider#convKernels(Kernels)}.
+ *
+ * <p>Layout: activations are NCHW, {@code [n, c, p]} with p = h·w positions per channel. A column matrix
+ * is channel-major, {@code [rows, cols]} with cols = images·positions, image after image: the matmul then
+ * sees one wide problem per layer instead of one small one per image.
+ *
+ * <p>Every call computes a range of images {@code [i0, i1)} or channels {@code [c0, c1)} so a scheduler
+ * can split it. Reproducible as {@link Kernels}: each output element comes from one fixed sequence of
+ * operations, the same in both implementations. Per-channel sums (batch norm's statistics and gradients,
+ * a convolution's bias gradient) are the only reductions: with p of at least {@link #LANES} positions
+ * they keep {@value #LANES} partial sums s_l over the whole blocks of 8 (s_l takes positions l, l+8, ...
+ * below full = p rounded down to 8, image after image) and 8 tail partials t_l (position full + l of each
+ * image in turn), combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) with r_l = s_l + t_l (r_l = s_l when p
+ * is a multiple of 8); with fewer positions (batch norm over [N, features]) one running sum over images.
+ * So the order is fixed by the data's shape alone: not by the vector width, the kernels or the thread
+ * count. (The tails are separate partials so the vector code adds them in scalar code: JDK 17 allocates
+ * for masked vector operations it does not intrinsify.)
+ */
+public interface ConvKernels {
+
+    /** Partial sums of a per-channel reduction; see the class comment. */
+    int LANES = 8;
+
+    /** "scalar" or "vector". */
+    String name();
+
+    // ---- convolution lowering --------------------------------------------------------------------------
+
+    /**
+     * Writes the columns of images [i0, i1) of x ({@code [*, g.c, g.h, g.w]}) into col ({@code [g.patch(),
+     * cols]}): image i's position q goes to column (i - base)·positions + q, row (ci·kh + u)·kw + v holds
+     * x[i, ci, oy·sh - ph + u, ox·sw - pw + v], 0 outside the input.
+     */
+    void im2col(float[] x, float[] col, ConvShape g, int base, int cols, int i0, int i1);
+
+    /**
+     * The adjoint of {@link #im2col}: sets dx for images [i0, i1) to the sum of the column entries each
+     * input value was copied to, in row order. May set the entries of col that correspond to padding to
+     * 0 (it is the caller's scratch, consumed by this call).
+     */
+    void col2im(float[] col, float[] dx, ConvShape g, int base, int cols, int i0, int i1);
+
+    /** dst[ci, (i - base)·p + q] = src[i, ci, q] for images [i0, i1): NCHW to channel-major. */
+    void toChannelMajor(float[] src, float[] dst, int channels, int p, int base, int cols, int i0, int i1);
+
+    /** dst[i, ci, q] = src[ci, (i - base)·p + q] (+ bias[ci] when bias is not null): channel-major to NCHW. */
+    void fromChannelMajor(float[] src, float[] dst, float[] bias, int channels, int p, int base, int cols, int i0, int i1);
+
+    // ---- pooling ---------------------------------------------------------------------------------------
+
+    /**
+     * Max pooling of the planes [from, to) (plane = image·channels + channel) of x; argmax[plane, q] gets
+     * the index within the plane of the maximum (the first, in window order, when tied), as a float.
+     * Windows never reach outside the input (no padding).
+     */
+    void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to);
+
+    /** dx = 0 on planes [from, to), then dx[plane, argmax[plane, q]] += dy[plane, q] in q order. */
+    void maxPoolBackward(float[] dy, float[] argmax, float[] dx, ConvShape g, int from, int to);
+
+    /** Average pooling: the window's sum (in window order) times 1/(kh·kw), planes [from, to). */
+    void avgPool(float[] x, float[] y, ConvShape g, int from, int to);
+
+    /** dx = 0, then every window's values += dy·1/(kh·kw), in output order, planes [from, to). */
+    void avgPoolBackward(float[] dy, float[] dx, ConvShape g, int from, int to);
+
+    // ---- per-channel reductions and batch normalisation -----------------------------------------------------
+
+    /** sums[ci] = the sum of x[i, ci, q] over images [0, n) and positions q, for channels [c0, c1). */
+    void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1);
+
+    /** sums[ci] = the sum of (x - mean[ci])² (one FMA per term), in {@link #channelSums}'s order. */
+    void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1);
+
+    /** y = fma(x - mean[ci], scale[ci], shift[ci]), then max(y, 0) when relu, for channels [c0, c1). */
+    void batchNorm(float[] x, float[] y, float[] mean, float[] scale, float[] shift, boolean relu,
+                   int n, int channels, int p, int c0, int c1);
+
+    /**
+     * Batch norm's backward sums over channels [c0, c1): with g = dy (or, when y is not null, dy where
+     * y &gt; 0, else 0: the gradient through a fused ReLU) and x̂ = (x - mean)·invstd, sumG[ci] = Σ g and
+     * sumGX[ci] = Σ g·x̂ (one FMA per term), in {@link #channelSums}'s order.
+     */
+    void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG, float[] sumGX,
+                       int n, int channels, int p, int c0, int c1);
+
+    /**
+     * Batch norm's input gradient over channels [c0, c1): dx = (g - fma(x̂, b[ci], a[ci]))·scale[ci], with g
+     * and x̂ as in {@link #batchNormSums}; a = mean of g, b = mean of g·x̂, scale = weight·invstd.
+     */
+    void batchNormBackward(float[] x, float[] y, float[] dy, float[] dx, float[] mean, float[] invstd,
+                           float[] a, float[] b, float[] scale, int n, int channels, int p, int c0, int c1);
+}

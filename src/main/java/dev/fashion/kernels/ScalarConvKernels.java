@@ -1,0 +1,406 @@
+package dev.fashion.kernels;
+
+import java.util.Arrays;
+
+/**
+ * The plain-Java baseline of {@link ConvKernels}: one element at a time, in exactly the order the vector
+ * kernels use (see the interface), so both give the same bits. The data moves (im2col, the layout
+ * changes) are row copies with {@link System#arraycopy}, which the JIT already turns into vector moves:
+ * the vector kernels inherit them.
+ */
+public class ScalarConvKernels implements ConvKernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    // ---- convolution lowering --------------------------------------------------------------------------
+
+    /**
+     * Stride 1 with the output as wide as the input ("same" padding, the reference CNN): a column row of
+     * an image is the input plane shifted by (u - ph, v - pw), so it is copied as one run over all its
+     * valid output rows, and only the entries that wrapped around a row edge are zeroed after. Per image
+     * and channel that is kh·kw copies instead of kh·kw·oh (at 14x14, 3x3: 9 instead of 126); measured
+     * at conv2's shape (32 channels, 14x14, 16 images) 0.72 ms per call the row-by-row way.
+     */
+    private static boolean sameRows(ConvShape g) {
+        return g.sh() == 1 && g.sw() == 1 && g.ow() == g.w() && g.oh() == g.h();
+    }
+
+    @Override
+    public void im2col(float[] x, float[] col, ConvShape g, int base, int cols, int i0, int i1) {
+        if (sameRows(g)) {
+            im2colSame(x, col, g, base, cols, i0, i1);
+            return;
+        }
+        int oh = g.oh(), ow = g.ow(), p = oh * ow, hw = g.h() * g.w();
+        for (int i = i0; i < i1; i++) {
+            int xi = i * g.c() * hw;
+            int ci0 = (i - base) * p;
+            for (int c = 0; c < g.c(); c++) {
+                for (int u = 0; u < g.kh(); u++) {
+                    for (int v = 0; v < g.kw(); v++) {
+                        int row = ((c * g.kh() + u) * g.kw() + v) * cols + ci0;
+                        // Output columns [lo, hi) read inside the input row; the rest is padding.
+                        int lo = Math.max(0, ceilDiv(g.pw() - v, g.sw()));
+                        int hi = Math.min(ow, ceilDiv(g.w() + g.pw() - v, g.sw()));
+                        if (hi < lo) hi = lo;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * g.sh() - g.ph() + u;
+                            int dst = row + oy * ow;
+                            if (iy < 0 || iy >= g.h()) {
+                                Arrays.fill(col, dst, dst + ow, 0f);
+                                continue;
+                            }
+                            int src = xi + c * hw + iy * g.w() - g.pw() + v;
+                            if (lo > 0) Arrays.fill(col, dst, dst + lo, 0f);
+                            if (g.sw() == 1) {
+                                System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            } else {
+                                for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * g.sw()];
+                            }
+                            if (hi < ow) Arrays.fill(col, dst + hi, dst + ow, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void im2colSame(float[] x, float[] col, ConvShape g, int base, int cols, int i0, int i1) {
+        int h = g.h(), w = g.w(), p = h * w;
+        for (int i = i0; i < i1; i++) {
+            for (int c = 0; c < g.c(); c++) {
+                int plane = (i * g.c() + c) * p;
+                for (int u = 0; u < g.kh(); u++) {
+                    for (int v = 0; v < g.kw(); v++) {
+                        int dst = ((c * g.kh() + u) * g.kw() + v) * cols + (i - base) * p;
+                        int dy = u - g.ph(), dx = v - g.pw();
+                        // Output rows [y0, y1) read input rows y + dy inside the plane.
+                        int y0 = Math.max(0, -dy), y1 = Math.min(h, h - dy);
+                        if (y1 <= y0) {
+                            Arrays.fill(col, dst, dst + p, 0f);
+                            continue;
+                        }
+                        int from = y0 * w, to = y1 * w; // output positions of those rows
+                        int shift = dy * w + dx;
+                        // The run reads positions q + shift; clip it to the plane (its ends are padding anyway).
+                        int q0 = Math.max(from, -shift), q1 = Math.min(to, p - shift);
+                        Arrays.fill(col, dst, dst + q0, 0f);
+                        System.arraycopy(x, plane + q0 + shift, col, dst + q0, q1 - q0);
+                        Arrays.fill(col, dst + q1, dst + p, 0f);
+                        // Columns whose input column ox + dx is outside the row read a neighbouring row: zero them.
+                        int lo = Math.max(0, -dx), hi = Math.min(w, w - dx);
+                        for (int y = y0; y < y1; y++) {
+                            for (int ox = 0; ox < lo; ox++) col[dst + y * w + ox] = 0f;
+                            for (int ox = hi; ox < w; ox++) col[dst + y * w + ox] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** ceil(a / b) for b &gt; 0 and any a. */
+    protected static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    @Override
+    public void col2im(float[] col, float[] dx, ConvShape g, int base, int cols, int i0, int i1) {
+        if (sameRows(g)) {
+            col2imSame(col, dx, g, base, cols, i0, i1);
+            return;
+        }
+        int oh = g.oh(), ow = g.ow(), p = oh * ow, hw = g.h() * g.w();
+        for (int i = i0; i < i1; i++) {
+            int xi = i * g.c() * hw;
+            Arrays.fill(dx, xi, xi + g.c() * hw, 0f);
+            int ci0 = (i - base) * p;
+            for (int c = 0; c < g.c(); c++) {
+                for (int u = 0; u < g.kh(); u++) {
+                    for (int v = 0; v < g.kw(); v++) {
+                        int row = ((c * g.kh() + u) * g.kw() + v) * cols + ci0;
+                        int lo = Math.max(0, ceilDiv(g.pw() - v, g.sw()));
+                        int hi = Math.min(ow, ceilDiv(g.w() + g.pw() - v, g.sw()));
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * g.sh() - g.ph() + u;
+                            if (iy < 0 || iy >= g.h()) continue;
+                            int dst = xi + c * hw + iy * g.w() - g.pw() + v;
+                            addRow(col, row + oy * ow, dx, dst, g.sw(), lo, hi);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * col2im for {@link #sameRows}: each column row adds to the input plane shifted, as one run. The
+     * entries that would wrap around a row edge (gradients of padding) are zeroed in col first, so adding
+     * them changes nothing; col is the caller's scratch (dcol), used up by this call. Each dx element
+     * still gets its contributions in row order, one per row, as the general loop adds them.
+     */
+    private void col2imSame(float[] col, float[] dx, ConvShape g, int base, int cols, int i0, int i1) {
+        int h = g.h(), w = g.w(), p = h * w;
+        for (int i = i0; i < i1; i++) {
+            Arrays.fill(dx, i * g.c() * p, (i + 1) * g.c() * p, 0f);
+            for (int c = 0; c < g.c(); c++) {
+                int plane = (i * g.c() + c) * p;
+                for (int u = 0; u < g.kh(); u++) {
+                    for (int v = 0; v < g.kw(); v++) {
+                        int src = ((c * g.kh() + u) * g.kw() + v) * cols + (i - base) * p;
+                        int dy = u - g.ph(), dxs = v - g.pw();
+                        int y0 = Math.max(0, -dy), y1 = Math.min(h, h - dy);
+                        if (y1 <= y0) continue;
+                        int shift = dy * w + dxs;
+                        int q0 = Math.max(y0 * w, -shift), q1 = Math.min(y1 * w, p - shift);
+                        int lo = Math.max(0, -dxs), hi = Math.min(w, w - dxs);
+                        for (int y = y0; y < y1; y++) {
+                            for (int ox = 0; ox < lo; ox++) col[src + y * w + ox] = 0f;
+                            for (int ox = hi; ox < w; ox++) col[src + y * w + ox] = 0f;
+                        }
+                        addRow(col, src + q0, dx, plane + q0 + shift, 1, 0, q1 - q0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** dx[dst + ox·stride] += col[src + ox] for ox in [lo, hi): one output row's share of an input row. */
+    protected void addRow(float[] col, int src, float[] dx, int dst, int stride, int lo, int hi) {
+        for (int ox = lo; ox < hi; ox++) dx[dst + ox * stride] += col[src + ox];
+    }
+
+    @Override
+    public void toChannelMajor(float[] src, float[] dst, int channels, int p, int base, int cols, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(src, (i * channels + c) * p, dst, c * cols + (i - base) * p, p);
+            }
+        }
+    }
+
+    @Override
+    public void fromChannelMajor(float[] src, float[] dst, float[] bias, int channels, int p, int base, int cols,
+                                 int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            for (int c = 0; c < channels; c++) {
+                int s = c * cols + (i - base) * p, d = (i * channels + c) * p;
+                if (bias == null) {
+                    System.arraycopy(src, s, dst, d, p);
+                } else {
+                    float b = bias[c];
+                    for (int q = 0; q < p; q++) dst[d + q] = src[s + q] + b;
+                }
+            }
+        }
+    }
+
+    // ---- pooling ---------------------------------------------------------------------------------------
+
+    @Override
+    public void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+        int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w(), p = oh * ow;
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int y0 = oy * g.sh(), x0 = ox * g.sw();
+                    int best = y0 * g.w() + x0;
+                    float max = x[xs + best];
+                    for (int u = 0; u < g.kh(); u++) {
+                        for (int v = 0; v < g.kw(); v++) {
+                            int at = (y0 + u) * g.w() + x0 + v;
+                            float val = x[xs + at];
+                            // NaN propagates, as in PyTorch: a window holding one yields NaN.
+                            if (val > max || Float.isNaN(val) && !Float.isNaN(max)) {
+                                max = val;
+                                best = at;
+                            }
+                        }
+                    }
+                    y[ys + oy * ow + ox] = max;
+                    argmax[ys + oy * ow + ox] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(float[] dy, float[] argmax, float[] dx, ConvShape g, int from, int to) {
+        int hw = g.h() * g.w(), p = g.oh() * g.ow();
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            Arrays.fill(dx, xs, xs + hw, 0f);
+            for (int q = 0; q < p; q++) dx[xs + (int) argmax[ys + q]] += dy[ys + q];
+        }
+    }
+
+    @Override
+    public void avgPool(float[] x, float[] y, ConvShape g, int from, int to) {
+        int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w(), p = oh * ow;
+        float inv = 1f / (g.kh() * g.kw());
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int base = xs + oy * g.sh() * g.w() + ox * g.sw();
+                    float s = 0f;
+                    for (int u = 0; u < g.kh(); u++) {
+                        for (int v = 0; v < g.kw(); v++) s += x[base + u * g.w() + v];
+                    }
+                    y[ys + oy * ow + ox] = s * inv;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgPoolBackward(float[] dy, float[] dx, ConvShape g, int from, int to) {
+        int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w(), p = oh * ow;
+        float inv = 1f / (g.kh() * g.kw());
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            Arrays.fill(dx, xs, xs + hw, 0f);
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float d = dy[ys + oy * ow + ox] * inv;
+                    int base = xs + oy * g.sh() * g.w() + ox * g.sw();
+                    for (int u = 0; u < g.kh(); u++) {
+                        for (int v = 0; v < g.kw(); v++) dx[base + u * g.w() + v] += d;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- per-channel reductions and batch normalisation -----------------------------------------------------
+
+    /** Combines the partial sums in the fixed tree every implementation uses. */
+    public static float combine(float s0, float s1, float s2, float s3, float s4, float s5, float s6, float s7) {
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    @Override
+    public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
+        for (int c = c0; c < c1; c++) sums[c] = sum(x, null, null, 0f, 0f, n, channels, p, c);
+    }
+
+    @Override
+    public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
+        for (int c = c0; c < c1; c++) sums[c] = sum(x, x, null, mean[c], 1f, n, channels, p, c);
+    }
+
+    /**
+     * One channel's reduction in the interface's order, over sixteen named partials (no array: nothing is
+     * allocated). Terms: x when y is null; (x - m)² as fma(d, d, ·) when y == a and mask is null; otherwise
+     * a plays dy, y plays x, and the term is fma(g, (y - m)·is, ·) with g = a, or 0 where mask &lt;= 0.
+     */
+    private static float sum(float[] a, float[] y, float[] mask, float m, float is, int n, int channels, int p, int c) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f, t7 = 0f;
+        int full = p < LANES ? 0 : p & ~(LANES - 1);
+        for (int i = 0; i < n; i++) {
+            int at = (i * channels + c) * p;
+            for (int q = 0; q < p; q++) {
+                float t = a[at + q];
+                // Lane: q mod 8 in the full blocks (s), q - full in the tail (t); one chain (t0) below 8 positions.
+                int lane = q < full ? q & 7 : 8 + q - full;
+                float acc = switch (lane) {
+                    case 0 -> s0; case 1 -> s1; case 2 -> s2; case 3 -> s3; case 4 -> s4; case 5 -> s5; case 6 -> s6;
+                    case 7 -> s7; case 8 -> t0; case 9 -> t1; case 10 -> t2; case 11 -> t3; case 12 -> t4; case 13 -> t5;
+                    case 14 -> t6; default -> t7;
+                };
+                if (p < LANES) acc = t0;
+                if (y == null) {
+                    acc += t;
+                } else if (y == a && mask == null) {
+                    float d = t - m;
+                    acc = Math.fma(d, d, acc);
+                } else {
+                    float g = mask == null || mask[at + q] > 0f ? t : 0f;
+                    acc = Math.fma(g, (y[at + q] - m) * is, acc);
+                }
+                if (p < LANES) {
+                    t0 = acc;
+                    continue;
+                }
+                switch (lane) {
+                    case 0 -> s0 = acc; case 1 -> s1 = acc; case 2 -> s2 = acc; case 3 -> s3 = acc; case 4 -> s4 = acc;
+                    case 5 -> s5 = acc; case 6 -> s6 = acc; case 7 -> s7 = acc; case 8 -> t0 = acc; case 9 -> t1 = acc;
+                    case 10 -> t2 = acc; case 11 -> t3 = acc; case 12 -> t4 = acc; case 13 -> t5 = acc; case 14 -> t6 = acc;
+                    default -> t7 = acc;
+                }
+            }
+        }
+        if (p < LANES) return t0;
+        return full == p ? combine(s0, s1, s2, s3, s4, s5, s6, s7)
+                : combine(s0 + t0, s1 + t1, s2 + t2, s3 + t3, s4 + t4, s5 + t5, s6 + t6, s7 + t7);
+    }
+
+    @Override
+    public void batchNorm(float[] x, float[] y, float[] mean, float[] scale, float[] shift, boolean relu,
+                          int n, int channels, int p, int c0, int c1) {
+        for (int i = 0; i < n; i++) {
+            for (int c = c0; c < c1; c++) {
+                float m = mean[c], a = scale[c], b = shift[c];
+                for (int q = 0, at = (i * channels + c) * p; q < p; q++) {
+                    float v = Math.fma(x[at + q] - m, a, b);
+                    y[at + q] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
+                              float[] sumGX, int n, int channels, int p, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            sumG[c] = y == null ? sum(dy, null, null, 0f, 0f, n, channels, p, c) : maskedSum(dy, y, n, channels, p, c);
+            sumGX[c] = sum(dy, x, y, mean[c], invstd[c], n, channels, p, c);
+        }
+    }
+
+    /** Σ (y &gt; 0 ? dy : 0) in the interface's order: the sum of dy·1 where y &gt; 0 through {@link #sum}. */
+    private static float maskedSum(float[] dy, float[] y, int n, int channels, int p, int c) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f, t7 = 0f;
+        int full = p < LANES ? 0 : p & ~(LANES - 1);
+        for (int i = 0; i < n; i++) {
+            int at = (i * channels + c) * p;
+            for (int q = 0; q < p; q++) {
+                float g = y[at + q] > 0f ? dy[at + q] : 0f;
+                if (p < LANES) {
+                    t0 += g;
+                    continue;
+                }
+                switch (q < full ? q & 7 : 8 + q - full) {
+                    case 0 -> s0 += g; case 1 -> s1 += g; case 2 -> s2 += g; case 3 -> s3 += g; case 4 -> s4 += g;
+                    case 5 -> s5 += g; case 6 -> s6 += g; case 7 -> s7 += g; case 8 -> t0 += g; case 9 -> t1 += g;
+                    case 10 -> t2 += g; case 11 -> t3 += g; case 12 -> t4 += g; case 13 -> t5 += g; case 14 -> t6 += g;
+                    default -> t7 += g;
+                }
+            }
+        }
+        if (p < LANES) return t0;
+        return full == p ? combine(s0, s1, s2, s3, s4, s5, s6, s7)
+                : combine(s0 + t0, s1 + t1, s2 + t2, s3 + t3, s4 + t4, s5 + t5, s6 + t6, s7 + t7);
+    }
+
+    @Override
+    public void batchNormBackward(float[] x, float[] y, float[] dy, float[] dx, float[] mean, float[] invstd,
+                                  float[] a, float[] b, float[] scale, int n, int channels, int p, int c0, int c1) {
+        for (int i = 0; i < n; i++) {
+            for (int c = c0; c < c1; c++) {
+                float m = mean[c], is = invstd[c], ac = a[c], bc = b[c], sc = scale[c];
+                for (int q = 0, at = (i * channels + c) * p; q < p; q++) {
+                    float g = y == null || y[at + q] > 0f ? dy[at + q] : 0f;
+                    float xh = (x[at + q] - m) * is;
+                    dx[at + q] = (g - Math.fma(xh, bc, ac)) * sc;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.fashion.kernels.vector;
+
+import dev.fashion.kernels.ScalarConvKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API versions of the arithmetic {@link dev.fashion.kernels.ConvKernels}: batch norm's sweeps and
+ * per-channel sums, and col2im's row additions. The rest is inherited: im2col and the layout changes are
+ * {@link System#arraycopy} row copies (already vector moves), and pooling reads strided windows that
+ * need shuffles to vectorize, a small share of a step (see bench's per-layer table).
+ *
+ * <p>The per-channel sums keep their eight block partials in one 8-lane vector whatever the hardware
+ * width (a 512-bit vector would change the order, and the bits, on AVX-512 against AVX2): lane l is
+ * partial s_l of the interface's order; the tail partials are scalar locals. Element-wise sweeps use the
+ * widest species: their bits do not depend on the width.
+ */
+public final class VectorConvKernels extends ScalarConvKernels {
+
+    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final int L = S.length();
+    /** The reductions' species: {@code LANES} partials, always. */
+    private static final VectorSpecies<Float> R = FloatVector.SPECIES_256;
+
+    public VectorConvKernels() {
+        if (VectorShapes.PROBLEM != null) throw new UnsupportedOperationException(VectorShapes.PROBLEM);
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    protected void addRow(float[] col, int src, float[] dx, int dst, int stride, int lo, int hi) {
+        if (stride != 1) {
+            super.addRow(col, src, dx, dst, stride, lo, hi);
+            return;
+        }
+        int ox = lo;
+        for (; ox <= hi - L; ox += L) {
+            FloatVector.fromArray(S, dx, dst + ox).add(FloatVector.fromArray(S, col, src + ox)).intoArray(dx, dst + ox);
+        }
+        for (; ox < hi; ox++) dx[dst + ox] += col[src + ox];
+    }
+
+    /*
+     * The reductions run as one flat loop over every block of every image (the image changes inside it):
+     * on JDK 17, C2 keeps a vector accumulator in a register only in the innermost loop, and a nested
+     * image loop boxed it on every block (measured: 788 KB allocated per call at 16 images x 32 x 196).
+     */
+
+    @Override
+    public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
+        if (p < LANES) {
+            super.channelSums(x, sums, n, channels, p, c0, c1);
+            return;
+        }
+        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        for (int c = c0; c < c1; c++) {
+            FloatVector acc = FloatVector.zero(R);
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            int i = 0, at = c * p, q = 0;
+            for (int k = 0; k < blocks; k++) {
+                acc = acc.add(FloatVector.fromArray(R, x, at + q));
+                q += LANES;
+                if (q == full) {
+                    // The image's tail (up to 7 positions) in scalar partials: masked vector operations allocate on JDK 17.
+                    int e = at + full;
+                    if (r > 0) t0 += x[e];
+                    if (r > 1) t1 += x[e + 1];
+                    if (r > 2) t2 += x[e + 2];
+                    if (r > 3) t3 += x[e + 3];
+                    if (r > 4) t4 += x[e + 4];
+                    if (r > 5) t5 += x[e + 5];
+                    if (r > 6) t6 += x[e + 6];
+                    q = 0;
+                    i++;
+                    at = (i * channels + c) * p;
+                }
+            }
+            sums[c] = combine(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6),
+                    acc.lane(7), r, t0, t1, t2, t3, t4, t5, t6);
+        }
+    }
+
+    @Override
+    public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
+        if (p < LANES) {
+            super.channelSquaredDeviations(x, mean, sums, n, channels, p, c0, c1);
+            return;
+        }
+        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        for (int c = c0; c < c1; c++) {
+            float mc = mean[c];
+            FloatVector m = FloatVector.broadcast(R, mc);
+            FloatVector acc = FloatVector.zero(R);
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            int i = 0, at = c * p, q = 0;
+            for (int k = 0; k < blocks; k++) {
+                FloatVector d = FloatVector.fromArray(R, x, at + q).sub(m);
+                acc = d.fma(d, acc);
+                q += LANES;
+                if (q == full) {
+                    int e = at + full;
+                    if (r > 0) t0 = sq(x[e] - mc, t0);
+                    if (r > 1) t1 = sq(x[e + 1] - mc, t1);
+                    if (r > 2) t2 = sq(x[e + 2] - mc, t2);
+                    if (r > 3) t3 = sq(x[e + 3] - mc, t3);
+                    if (r > 4) t4 = sq(x[e + 4] - mc, t4);
+                    if (r > 5) t5 = sq(x[e + 5] - mc, t5);
+                    if (r > 6) t6 = sq(x[e + 6] - mc, t6);
+                    q = 0;
+                    i++;
+                    at = (i * channels + c) * p;
+                }
+            }
+            sums[c] = combine(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6),
+                    acc.lane(7), r, t0, t1, t2, t3, t4, t5, t6);
+        }
+    }
+
+    private static float sq(float d, float acc) {
+        return Math.fma(d, d, acc);
+    }
+
+    @Override
+    public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
+                              float[] sumGX, int n, int channels, int p, int c0, int c1) {
+        if (p < LANES) {
+            super.batchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
+            return;
+        }
+        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        for (int c = c0; c < c1; c++) {
+            float mc = mean[c], isc = invstd[c];
+            FloatVector m = FloatVector.broadcast(R, mc), is = FloatVector.broadcast(R, isc);
+            FloatVector sg = FloatVector.zero(R), sgx = FloatVector.zero(R);
+            float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, g4 = 0f, g5 = 0f, g6 = 0f;
+            float h0 = 0f, h1 = 0f, h2 = 0f, h3 = 0f, h4 = 0f, h5 = 0f, h6 = 0f;
+            int i = 0, at = c * p, q = 0;
+            for (int k = 0; k < blocks; k++) {
+                FloatVector g = FloatVector.fromArray(R, dy, at + q);
+                if (y != null) {
+                    g = FloatVector.zero(R).blend(g, FloatVector.fromArray(R, y, at + q).compare(VectorOperators.GT, 0f));
+                }
+                FloatVector xh = FloatVector.fromArray(R, x, at + q).sub(m).mul(is);
+                sg = sg.add(g);
+                sgx = g.fma(xh, sgx);
+                q += LANES;
+                if (q == full) {
+                    for (int j = 0, e = at + full; j < r; j++, e++) {
+                        float gs = y == null || y[e] > 0f ? dy[e] : 0f;
+                        float xs = (x[e] - mc) * isc;
+                        switch (j) {
+                            case 0 -> { g0 += gs; h0 = Math.fma(gs, xs, h0); }
+                            case 1 -> { g1 += gs; h1 = Math.fma(gs, xs, h1); }
+                            case 2 -> { g2 += gs; h2 = Math.fma(gs, xs, h2); }
+                            case 3 -> { g3 += gs; h3 = Math.fma(gs, xs, h3); }
+                            case 4 -> { g4 += gs; h4 = Math.fma(gs, xs, h4); }
+                            case 5 -> { g5 += gs; h5 = Math.fma(gs, xs, h5); }
+                            default -> { g6 += gs; h6 = Math.fma(gs, xs, h6); }
+                        }
+                    }
+                    q = 0;
+                    i++;
+                    at = (i * channels + c) * p;
+                }
+            }
+            sumG[c] = combine(sg.lane(0), sg.lane(1), sg.lane(2), sg.lane(3), sg.lane(4), sg.lane(5), sg.lane(6),
+                    sg.lane(7), r, g0, g1, g2, g3, g4, g5, g6);
+            sumGX[c] = combine(sgx.lane(0), sgx.lane(1), sgx.lane(2), sgx.lane(3), sgx.lane(4), sgx.lane(5), sgx.lane(6),
+                    sgx.lane(7), r, h0, h1, h2, h3, h4, h5, h6);
+        }
+    }
+
+    /**
+     * The interface's combination: block partial l (lanes extracted by the caller: a vector passed to a
+     * method that is not inlined is boxed, and the loop's accumulator with it, on every iteration) plus
+     * tail partial l when there is a tail, in the fixed tree.
+     */
+    private static float combine(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7, int r,
+                                 float t0, float t1, float t2, float t3, float t4, float t5, float t6) {
+        if (r == 0) return combine(v0, v1, v2, v3, v4, v5, v6, v7);
+        return combine(v0 + t0, v1 + t1, v2 + t2, v3 + t3, v4 + t4, v5 + t5, v6 + t6, v7 + 0f);
+    }
+
+    @Override
+    public void batchNorm(float[] x, float[] y, float[] mean, float[] scale, float[] shift, boolean relu,
+                          int n, int channels, int p, int c0, int c1) {
+        for (int i = 0; i < n; i++) {
+            for (int c = c0; c < c1; c++) {
+                float mc = mean[c], ac = scale[c], bc = shift[c];
+                FloatVector m = FloatVector.broadcast(S, mc), a = FloatVector.broadcast(S, ac), b = FloatVector.broadcast(S, bc);
+                int at = (i * channels + c) * p, q = 0;
+                for (; q <= p - L; q += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, at + q).sub(m).fma(a, b);
+                    if (relu) v = v.max(0f);
+                    v.intoArray(y, at + q);
+                }
+                for (; q < p; q++) {
+                    float v = Math.fma(x[at + q] - mc, ac, bc);
+                    y[at + q] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void batchNormBackward(float[] x, float[] y, float[] dy, float[] dx, float[] mean, float[] invstd,
+                                  float[] a, float[] b, float[] scale, int n, int channels, int p, int c0, int c1) {
+        for (int i = 0; i < n; i++) {
+            for (int c = c0; c < c1; c++) {
+                float mc = mean[c], isc = invstd[c], ac = a[c], bc = b[c], sc = scale[c];
+                FloatVector m = FloatVector.broadcast(S, mc), is = FloatVector.broadcast(S, isc);
+                FloatVector av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc), s = FloatVector.broadcast(S, sc);
+                int at = (i * channels + c) * p, q = 0;
+                for (; q <= p - L; q += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, at + q);
+                    if (y != null) g = FloatVector.zero(S).blend(g, FloatVector.fromArray(S, y, at + q).compare(VectorOperators.GT, 0f));
+                    FloatVector xh = FloatVector.fromArray(S, x, at + q).sub(m).mul(is);
+                    g.sub(xh.fma(bv, av)).mul(s).intoArray(dx, at + q);
+                }
+                for (; q < p; q++) {
+                    float g = y == null || y[at + q] > 0f ? dy[at + q] : 0f;
+                    float xh = (x[at + q] - mc) * isc;
+                    dx[at + q] = (g - Math.fma(xh, bc, ac)) * sc;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.fashion.kernels;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The vector convolution kernels against the scalar baseline, to the bit, and against a direct
+ * double-precision oracle, on awkward shapes: odd channel counts, one-image batches, padding on every
+ * edge, stride 2, positions not a multiple of 8 (the per-channel sums' partials) or under 8.
+ */
+class ConvKernelsTest {
+    private static final ConvKernels SCALAR = new ScalarConvKernels();
+    private static ConvKernels vector;
+
+    @BeforeAll
+    static void load() {
+        vector = KernelProvider.convKernels(KernelProvider.choose("vector").kernels());
+        assertEquals("vector", vector.name());
+    }
+
+    /** c, h, w, kh, kw, sh, sw, ph, pw, images. */
+    static Stream<int[]> shapes() {
+        return Stream.of(
+                new int[] {1, 28, 28, 3, 3, 1, 1, 1, 1, 2},
+                new int[] {3, 7, 5, 3, 3, 1, 1, 1, 1, 1},
+                new int[] {5, 9, 11, 3, 2, 2, 2, 1, 1, 3},
+                new int[] {2, 6, 6, 5, 5, 1, 1, 2, 2, 2},
+                new int[] {7, 5, 4, 2, 3, 2, 1, 0, 2, 1},
+                new int[] {3, 13, 17, 4, 4, 3, 2, 3, 1, 2},
+                new int[] {33, 14, 14, 3, 3, 1, 1, 1, 1, 2});
+    }
+
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void im2colAndCol2imMatchTheDirectFormulaAndEachOther(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions(), cols = n * p;
+        float[] x = random(n * g.inSize(), 1);
+        float[] col = new float[g.patch() * cols];
+        java.util.Arrays.fill(col, Float.NaN); // every entry must be written
+        SCALAR.im2col(x, col, g, 0, cols, 0, n);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < g.c(); c++) {
+                for (int u = 0; u < g.kh(); u++) {
+                    for (int v = 0; v < g.kw(); v++) {
+                        for (int oy = 0; oy < g.oh(); oy++) {
+                            for (int ox = 0; ox < g.ow(); ox++) {
+                                int iy = oy * g.sh() - g.ph() + u, ix = ox * g.sw() - g.pw() + v;
+                                float want = iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w() ? 0f
+                                        : x[((i * g.c() + c) * g.h() + iy) * g.w() + ix];
+                                assertEquals(want, col[((c * g.kh() + u) * g.kw() + v) * cols + i * p + oy * g.ow() + ox], 0f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        float[] colV = new float[col.length];
+        vector.im2col(x, colV, g, 0, cols, 0, n);
+        assertArrayEquals(col, colV);
+
+        // col2im is im2col's adjoint: <im2col(x), d> = <x, col2im(d)>, and vector = scalar to the bit.
+        float[] d = random(col.length, 2);
+        float[] dx = new float[x.length], dxV = new float[x.length];
+        java.util.Arrays.fill(dx, Float.NaN);
+        SCALAR.col2im(d, dx, g, 0, cols, 0, n);
+        vector.col2im(d, dxV, g, 0, cols, 0, n);
+        assertArrayEquals(dx, dxV);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < col.length; i++) lhs += (double) col[i] * d[i];
+        for (int i = 0; i < x.length; i++) rhs += (double) x[i] * dx[i];
+        assertEquals(lhs, rhs, 1e-3 * Math.max(1, Math.abs(lhs)));
+
+        // Split by images (as the scheduler does): the same columns.
+        float[] split = new float[col.length];
+        SCALAR.im2col(x, split, g, 0, cols, 0, n / 2);
+        vector.im2col(x, split, g, 0, cols, n / 2, n);
+        assertArrayEquals(col, split);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void poolingVectorEqualsScalar(int[] s) {
+        if (s[3] > s[1] || s[4] > s[2]) return;
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], 0, 0);
+        int n = s[9], planes = n * g.c(), out = planes * g.positions();
+        float[] x = random(planes * g.h() * g.w(), 3);
+        float[] y1 = new float[out], y2 = new float[out], a1 = new float[out], a2 = new float[out];
+        SCALAR.maxPool(x, y1, a1, g, 0, planes);
+        vector.maxPool(x, y2, a2, g, 0, planes);
+        assertArrayEquals(y1, y2);
+        assertArrayEquals(a1, a2);
+        for (int q = 0; q < out; q++) assertEquals(y1[q], x[q / g.positions() * g.h() * g.w() + (int) a1[q]], 0f);
+        float[] dy = random(out, 4), dx1 = new float[x.length], dx2 = new float[x.length];
+        SCALAR.maxPoolBackward(dy, a1, dx1, g, 0, planes);
+        vector.maxPoolBackward(dy, a2, dx2, g, 0, planes);
+        assertArrayEquals(dx1, dx2);
+        SCALAR.avgPool(x, y1, g, 0, planes);
+        vector.avgPool(x, y2, g, 0, planes);
+        assertArrayEquals(y1, y2);
+        SCALAR.avgPoolBackward(dy, dx1, g, 0, planes);
+        vector.avgPoolBackward(dy, dx2, g, 0, planes);
+        assertArrayEquals(dx1, dx2);
+    }
+
+    /** Positions per channel: under 8 (features), 8, and not multiples of 8 (49, 196 of the reference CNN). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7, 8, 9, 49, 196, 784})
+    void batchNormKernelsVectorEqualsScalar(int p) {
+        int n = p > 100 ? 3 : 5, channels = 5;
+        float[] x = random(n * channels * p, 5), dy = random(x.length, 6);
+        float[] mean = new float[channels], mean2 = new float[channels];
+        SCALAR.channelSums(x, mean, n, channels, p, 0, channels);
+        vector.channelSums(x, mean2, n, channels, p, 0, channels);
+        assertArrayEquals(mean, mean2);
+        for (int c = 0; c < channels; c++) {
+            double ref = 0;
+            for (int i = 0; i < n; i++) for (int q = 0; q < p; q++) ref += x[(i * channels + c) * p + q];
+            assertEquals(ref, mean[c], 1e-4 * n * p);
+            mean[c] /= n * p;
+        }
+        float[] var = new float[channels], var2 = new float[channels];
+        SCALAR.channelSquaredDeviations(x, mean, var, n, channels, p, 0, channels);
+        vector.channelSquaredDeviations(x, mean, var2, n, channels, p, 1, channels); // a channel split
+        vector.channelSquaredDeviations(x, mean, var2, n, channels, p, 0, 1);
+        assertArrayEquals(var, var2);
+        float[] invstd = new float[channels], scale = new float[channels], shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            invstd[c] = (float) (1 / Math.sqrt(var[c] / (n * p) + 1e-5));
+            scale[c] = 0.5f + c;
+            shift[c] = 0.25f - c;
+        }
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] y1 = new float[x.length], y2 = new float[x.length];
+            SCALAR.batchNorm(x, y1, mean, scale, shift, relu, n, channels, p, 0, channels);
+            vector.batchNorm(x, y2, mean, scale, shift, relu, n, channels, p, 0, channels);
+            assertArrayEquals(y1, y2);
+            float[] mask = relu ? y1 : null;
+            float[] g1 = new float[channels], g2 = new float[channels], gx1 = new float[channels], gx2 = new float[channels];
+            SCALAR.batchNormSums(x, mask, dy, mean, invstd, g1, gx1, n, channels, p, 0, channels);
+            vector.batchNormSums(x, mask, dy, mean, invstd, g2, gx2, n, channels, p, 0, channels);
+            assertArrayEquals(g1, g2);
+            assertArrayEquals(gx1, gx2);
+            float[] a = new float[channels], b = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                a[c] = g1[c] / (n * p);
+                b[c] = gx1[c] / (n * p);
+            }
+            float[] dx1 = new float[x.length], dx2 = new float[x.length];
+            SCALAR.batchNormBackward(x, mask, dy, dx1, mean, invstd, a, b, scale, n, channels, p, 0, channels);
+            vector.batchNormBackward(x, mask, dy, dx2, mean, invstd, a, b, scale, n, channels, p, 0, channels);
+            assertArrayEquals(dx1, dx2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 196})
+    void layoutMovesRoundTrip(int p) {
+        int n = 3, channels = 7, cols = n * p;
+        float[] x = random(n * channels * p, 7), cm = new float[x.length], back = new float[x.length];
+        vector.toChannelMajor(x, cm, channels, p, 0, cols, 0, n);
+        assertEquals(x[(2 * channels + 4) * p + p - 1], cm[4 * cols + 2 * p + p - 1], 0f);
+        float[] bias = random(channels, 8);
+        SCALAR.fromChannelMajor(cm, back, bias, channels, p, 0, cols, 0, n);
+        float[] back2 = new float[x.length];
+        vector.fromChannelMajor(cm, back2, bias, channels, p, 0, cols, 0, n);
+        assertArrayEquals(back, back2);
+        for (int i = 0; i < x.length; i++) assertEquals(x[i] + bias[i / p % channels], back[i], 0f);
+    }
+}
