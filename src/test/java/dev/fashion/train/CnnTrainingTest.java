@@ -133,6 +133,36 @@ class CnnTrainingTest {
         }
     }
 
+    /**
+     * {@code keep: best} keeps the whole state of the best validation epoch: the running statistics with
+     * the weights, so the kept model evaluates as that epoch did.
+     */
+    @Test
+    void keepBestKeepsTheRunningStatisticsOfTheBestEpoch() {
+        RunConfig cfg = tiny();
+        cfg.getTraining().setEpochs(3);
+        cfg.getData().setValidation(110);
+        cfg.getTraining().setKeep("best");
+        try (Scheduler scheduler = new Scheduler(2)) {
+            ParallelKernels kernels = new ParallelKernels(KernelProvider.choose().kernels(), scheduler);
+            Model model = ModelFactory.build(cfg);
+            Trainer t = new Trainer(cfg, model, kernels);
+            t.train(train, test, TrainingListener.NONE);
+            int best = t.best().epoch();
+            assertTrue(best >= 1 && best <= 3, "best epoch " + best);
+            t.best().copyInto(model);
+
+            RunConfig exact = tiny();
+            exact.getTraining().setEpochs(best);
+            exact.getData().setValidation(110);
+            Model reference = ModelFactory.build(exact);
+            new Trainer(exact, reference, kernels).train(train, test, TrainingListener.NONE);
+            List<NamedTensor> want = ModelWeights.stateTensors(reference);
+            List<NamedTensor> got = ModelWeights.stateTensors(model);
+            for (int i = 0; i < want.size(); i++) assertEquals(want.get(i), got.get(i), want.get(i).name() + " of epoch " + best);
+        }
+    }
+
     /** The bundled reference CNN: the script's module names, shapes and dtypes, and its parameter count. */
     @Test
     void theReferenceConfigHasPyTorchsStateDict() {
