@@ -202,6 +202,10 @@ public class ScalarConvKernels implements ConvKernels {
 
     @Override
     public void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+        if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2) {
+            maxPool2x2(x, y, argmax, g, from, to);
+            return;
+        }
         int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w(), p = oh * ow;
         for (int plane = from; plane < to; plane++) {
             int xs = plane * hw, ys = plane * p;
@@ -223,6 +227,43 @@ public class ScalarConvKernels implements ConvKernels {
                     }
                     y[ys + oy * ow + ox] = max;
                     argmax[ys + oy * ow + ox] = best;
+                }
+            }
+        }
+    }
+
+    /**
+     * The 2x2, stride 2 pool of the reference CNN, unrolled: the same comparisons in the same window order
+     * as the general loop (bench, JDK 25, batch 128: the general loop took 45 ms a step for pool1 forward,
+     * 15% of the step).
+     */
+    private static void maxPool2x2(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+        int oh = g.oh(), ow = g.ow(), w = g.w(), hw = g.h() * w, p = oh * ow;
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = 2 * oy * w, out = ys + oy * ow;
+                for (int ox = 0; ox < ow; ox++) {
+                    int at = r0 + 2 * ox;
+                    int best = at;
+                    float max = x[xs + at];
+                    float v = x[xs + at + 1];
+                    if (v > max || Float.isNaN(v) && !Float.isNaN(max)) {
+                        max = v;
+                        best = at + 1;
+                    }
+                    v = x[xs + at + w];
+                    if (v > max || Float.isNaN(v) && !Float.isNaN(max)) {
+                        max = v;
+                        best = at + w;
+                    }
+                    v = x[xs + at + w + 1];
+                    if (v > max || Float.isNaN(v) && !Float.isNaN(max)) {
+                        max = v;
+                        best = at + w + 1;
+                    }
+                    y[out + ox] = max;
+                    argmax[out + ox] = best;
                 }
             }
         }

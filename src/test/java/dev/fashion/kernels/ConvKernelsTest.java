@@ -106,6 +106,26 @@ class ConvKernelsTest {
         assertArrayEquals(y1, y2);
         assertArrayEquals(a1, a2);
         for (int q = 0; q < out; q++) assertEquals(y1[q], x[q / g.positions() * g.h() * g.w() + (int) a1[q]], 0f);
+        if (g.h() >= 2 && g.w() >= 2) {
+            // The unrolled 2x2 stride-2 pool against a direct search (the first maximum in window order).
+            ConvShape two = new ConvShape(g.c(), g.h(), g.w(), 2, 2, 2, 2, 0, 0);
+            float[] fast = new float[planes * two.positions()], fa = new float[fast.length];
+            x[1] = x[0]; // a tie: the first in window order wins
+            SCALAR.maxPool(x, fast, fa, two, 0, planes);
+            for (int pl = 0; pl < planes; pl++) {
+                for (int q = 0; q < two.positions(); q++) {
+                    int oy = q / two.ow(), ox = q % two.ow(), best = 2 * oy * g.w() + 2 * ox;
+                    for (int u = 0; u < 2; u++) {
+                        for (int v = 0; v < 2; v++) {
+                            int at = (2 * oy + u) * g.w() + 2 * ox + v;
+                            if (x[pl * g.h() * g.w() + at] > x[pl * g.h() * g.w() + best]) best = at;
+                        }
+                    }
+                    assertEquals(best, (int) fa[pl * two.positions() + q], "argmax of plane " + pl + ", output " + q);
+                    assertEquals(x[pl * g.h() * g.w() + best], fast[pl * two.positions() + q], 0f);
+                }
+            }
+        }
         float[] dy = random(out, 4), dx1 = new float[x.length], dx2 = new float[x.length];
         SCALAR.maxPoolBackward(dy, a1, dx1, g, 0, planes);
         vector.maxPoolBackward(dy, a2, dx2, g, 0, planes);
