@@ -103,19 +103,10 @@ public final class Conv2d extends Layer {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
-    /**
-     * PyTorch's nn.Conv2d default: kaiming_uniform_(a=sqrt(5)) over fan_in = in·kh·kw, i.e. uniform within
-     * 1/sqrt(fan_in), and the bias within the same bound; drawn in order, weight then bias.
-     */
+    /** PyTorch's default initialisation ({@link Rng#kaimingUniform}), fan_in = in·kh·kw. */
     @Override
     public void initialize(Rng rng) {
-        float bound = (float) (1.0 / Math.sqrt(g.patch()));
-        float[] w = weight.data();
-        for (int i = 0; i < w.length; i++) w[i] = rng.uniform(bound);
-        if (bias != null) {
-            float[] b = bias.data();
-            for (int i = 0; i < b.length; i++) b[i] = rng.uniform(bound);
-        }
+        rng.kaimingUniform(weight, bias, g.patch());
     }
 
     @Override

@@ -55,19 +55,10 @@ public final class Linear extends Layer {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
-    /**
-     * PyTorch's nn.Linear default: kaiming_uniform_(a=sqrt(5)) gives bound gain·sqrt(3/fan_in) with
-     * gain = sqrt(2/(1+a²)) = sqrt(1/3), i.e. 1/sqrt(fan_in); the bias is uniform within the same bound.
-     */
+    /** PyTorch's default initialisation ({@link Rng#kaimingUniform}), fan_in = in. */
     @Override
     public void initialize(Rng rng) {
-        float bound = (float) (1.0 / Math.sqrt(in));
-        float[] w = weight.data();
-        for (int i = 0; i < w.length; i++) w[i] = rng.uniform(bound);
-        if (bias != null) {
-            float[] b = bias.data();
-            for (int i = 0; i < b.length; i++) b[i] = rng.uniform(bound);
-        }
+        rng.kaimingUniform(weight, bias, in);
     }
 
     @Override

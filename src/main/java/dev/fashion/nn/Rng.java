@@ -68,6 +68,21 @@ public final class Rng {
         return (2f * nextFloat() - 1f) * bound;
     }
 
+    /**
+     * PyTorch's default for nn.Linear and nn.Conv2d: kaiming_uniform_(a=sqrt(5)) gives the bound
+     * gain·sqrt(3/fan_in) with gain = sqrt(2/(1+a²)) = sqrt(1/3), i.e. 1/sqrt(fan_in); the bias (may be
+     * null) is uniform within the same bound. Drawn in order, weight then bias, as a seeded PyTorch model.
+     */
+    public void kaimingUniform(Parameter weight, Parameter bias, int fanIn) {
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        float[] w = weight.data();
+        for (int i = 0; i < w.length; i++) w[i] = uniform(bound);
+        if (bias != null) {
+            float[] b = bias.data();
+            for (int i = 0; i < b.length; i++) b[i] = uniform(bound);
+        }
+    }
+
     /** Fisher-Yates shuffle of {@code a}. */
     public void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {
