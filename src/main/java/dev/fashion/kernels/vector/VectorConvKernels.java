@@ -22,6 +22,16 @@ public final class VectorConvKernels extends ScalarConvKernels {
     private static final int L = S.length();
     /** The reductions' species: {@code LANES} partials, always. */
     private static final VectorSpecies<Float> R = FloatVector.SPECIES_256;
+    /**
+     * The reductions run on R only where R is the species of every other kernel (8 lanes: AVX2). With
+     * 512-bit kernels, a second species in the same JVM broke JDK 17's matmul: the shared JDK methods
+     * (fromArray, fma, intoArray) saw two vector classes in their profiles, C2 then could not prove a
+     * micro-kernel's accumulators were 512-bit vectors, and left its stores un-intrinsified (boxed vectors,
+     * "missing constant: vclass" under -XX:+PrintIntrinsics). The reference CNN trained 3.2x slower per
+     * step, allocating on every step. There the eight partials are eight scalar chains, unrolled: the same
+     * operations and order, about 1-2% of a CNN step.
+     */
+    private static final boolean VECTOR_SUMS = L == LANES;
 
     public VectorConvKernels() {
         if (VectorShapes.PROBLEM != null) throw new UnsupportedOperationException(VectorShapes.PROBLEM);
@@ -57,6 +67,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
             super.channelSums(x, sums, n, channels, p, c0, c1);
             return;
         }
+        if (!VECTOR_SUMS) {
+            channelSumsUnrolled(x, sums, n, channels, p, c0, c1);
+            return;
+        }
         int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
         for (int c = c0; c < c1; c++) {
             FloatVector acc = FloatVector.zero(R);
@@ -89,6 +103,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
     public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
         if (p < LANES) {
             super.channelSquaredDeviations(x, mean, sums, n, channels, p, c0, c1);
+            return;
+        }
+        if (!VECTOR_SUMS) {
+            channelSquaredDeviationsUnrolled(x, mean, sums, n, channels, p, c0, c1);
             return;
         }
         int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
@@ -132,6 +150,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
             super.batchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
             return;
         }
+        if (!VECTOR_SUMS) {
+            batchNormSumsUnrolled(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
+            return;
+        }
         int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
         for (int c = c0; c < c1; c++) {
             float mc = mean[c], isc = invstd[c];
@@ -173,6 +195,134 @@ public final class VectorConvKernels extends ScalarConvKernels {
             sumGX[c] = combine(sgx.lane(0), sgx.lane(1), sgx.lane(2), sgx.lane(3), sgx.lane(4), sgx.lane(5), sgx.lane(6),
                     sgx.lane(7), r, h0, h1, h2, h3, h4, h5, h6);
         }
+    }
+
+    // The same reductions without R (see VECTOR_SUMS): partial l as scalar chain s_l over positions l, l+8, ...
+    // of each image's whole blocks, then the tail partials, exactly as the vector loops above.
+
+    private void channelSumsUnrolled(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
+        int full = p & ~(LANES - 1), r = p - full;
+        for (int c = c0; c < c1; c++) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            for (int i = 0; i < n; i++) {
+                int at = (i * channels + c) * p;
+                for (int e = at; e < at + full; e += LANES) {
+                    s0 += x[e];
+                    s1 += x[e + 1];
+                    s2 += x[e + 2];
+                    s3 += x[e + 3];
+                    s4 += x[e + 4];
+                    s5 += x[e + 5];
+                    s6 += x[e + 6];
+                    s7 += x[e + 7];
+                }
+                int e = at + full;
+                if (r > 0) t0 += x[e];
+                if (r > 1) t1 += x[e + 1];
+                if (r > 2) t2 += x[e + 2];
+                if (r > 3) t3 += x[e + 3];
+                if (r > 4) t4 += x[e + 4];
+                if (r > 5) t5 += x[e + 5];
+                if (r > 6) t6 += x[e + 6];
+            }
+            sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, t0, t1, t2, t3, t4, t5, t6);
+        }
+    }
+
+    private void channelSquaredDeviationsUnrolled(float[] x, float[] mean, float[] sums, int n, int channels, int p,
+                                                  int c0, int c1) {
+        int full = p & ~(LANES - 1), r = p - full;
+        for (int c = c0; c < c1; c++) {
+            float mc = mean[c];
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            for (int i = 0; i < n; i++) {
+                int at = (i * channels + c) * p;
+                for (int e = at; e < at + full; e += LANES) {
+                    s0 = sq(x[e] - mc, s0);
+                    s1 = sq(x[e + 1] - mc, s1);
+                    s2 = sq(x[e + 2] - mc, s2);
+                    s3 = sq(x[e + 3] - mc, s3);
+                    s4 = sq(x[e + 4] - mc, s4);
+                    s5 = sq(x[e + 5] - mc, s5);
+                    s6 = sq(x[e + 6] - mc, s6);
+                    s7 = sq(x[e + 7] - mc, s7);
+                }
+                int e = at + full;
+                if (r > 0) t0 = sq(x[e] - mc, t0);
+                if (r > 1) t1 = sq(x[e + 1] - mc, t1);
+                if (r > 2) t2 = sq(x[e + 2] - mc, t2);
+                if (r > 3) t3 = sq(x[e + 3] - mc, t3);
+                if (r > 4) t4 = sq(x[e + 4] - mc, t4);
+                if (r > 5) t5 = sq(x[e + 5] - mc, t5);
+                if (r > 6) t6 = sq(x[e + 6] - mc, t6);
+            }
+            sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, t0, t1, t2, t3, t4, t5, t6);
+        }
+    }
+
+    /** sumG over the masked gradient g and sumGX over g·x̂: block partials, then the tails, as the vector loop. */
+    private void batchNormSumsUnrolled(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
+                                       float[] sumGX, int n, int channels, int p, int c0, int c1) {
+        int full = p & ~(LANES - 1), r = p - full;
+        for (int c = c0; c < c1; c++) {
+            float mc = mean[c], isc = invstd[c];
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float u0 = 0f, u1 = 0f, u2 = 0f, u3 = 0f, u4 = 0f, u5 = 0f, u6 = 0f, u7 = 0f;
+            float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, g4 = 0f, g5 = 0f, g6 = 0f;
+            float h0 = 0f, h1 = 0f, h2 = 0f, h3 = 0f, h4 = 0f, h5 = 0f, h6 = 0f;
+            for (int i = 0; i < n; i++) {
+                int at = (i * channels + c) * p;
+                for (int e = at; e < at + full; e += LANES) {
+                    float v;
+                    v = grad(y, dy, e);
+                    s0 += v;
+                    u0 = Math.fma(v, (x[e] - mc) * isc, u0);
+                    v = grad(y, dy, e + 1);
+                    s1 += v;
+                    u1 = Math.fma(v, (x[e + 1] - mc) * isc, u1);
+                    v = grad(y, dy, e + 2);
+                    s2 += v;
+                    u2 = Math.fma(v, (x[e + 2] - mc) * isc, u2);
+                    v = grad(y, dy, e + 3);
+                    s3 += v;
+                    u3 = Math.fma(v, (x[e + 3] - mc) * isc, u3);
+                    v = grad(y, dy, e + 4);
+                    s4 += v;
+                    u4 = Math.fma(v, (x[e + 4] - mc) * isc, u4);
+                    v = grad(y, dy, e + 5);
+                    s5 += v;
+                    u5 = Math.fma(v, (x[e + 5] - mc) * isc, u5);
+                    v = grad(y, dy, e + 6);
+                    s6 += v;
+                    u6 = Math.fma(v, (x[e + 6] - mc) * isc, u6);
+                    v = grad(y, dy, e + 7);
+                    s7 += v;
+                    u7 = Math.fma(v, (x[e + 7] - mc) * isc, u7);
+                }
+                for (int j = 0, e = at + full; j < r; j++, e++) {
+                    float gs = grad(y, dy, e);
+                    float xs = (x[e] - mc) * isc;
+                    switch (j) {
+                        case 0 -> { g0 += gs; h0 = Math.fma(gs, xs, h0); }
+                        case 1 -> { g1 += gs; h1 = Math.fma(gs, xs, h1); }
+                        case 2 -> { g2 += gs; h2 = Math.fma(gs, xs, h2); }
+                        case 3 -> { g3 += gs; h3 = Math.fma(gs, xs, h3); }
+                        case 4 -> { g4 += gs; h4 = Math.fma(gs, xs, h4); }
+                        case 5 -> { g5 += gs; h5 = Math.fma(gs, xs, h5); }
+                        default -> { g6 += gs; h6 = Math.fma(gs, xs, h6); }
+                    }
+                }
+            }
+            sumG[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, g0, g1, g2, g3, g4, g5, g6);
+            sumGX[c] = combine(u0, u1, u2, u3, u4, u5, u6, u7, r, h0, h1, h2, h3, h4, h5, h6);
+        }
+    }
+
+    /** dy where the fused ReLU passed it (y &gt; 0, or no ReLU), else 0: the vector loop's blend. */
+    private static float grad(float[] y, float[] dy, int e) {
+        return y == null || y[e] > 0f ? dy[e] : 0f;
     }
 
     /**
