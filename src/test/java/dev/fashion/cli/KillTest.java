@@ -96,7 +96,7 @@ class KillTest {
         Path log = tmp.resolve("child");
         // The child waits after its 10th step until a stop is requested, so the signal, sent once the step-7
         // checkpoint exists, always finds it training, however fast or slow the machine is.
-        Process p = child(log, 15, args(trainArgs, "--out", run.toString(), "--checkpoint-every", "7"),
+        Process p = child(log, 15, defaultSigint(), args(trainArgs, "--out", run.toString(), "--checkpoint-every", "7"),
                 "-D" + GracefulStop.WAIT_AT_POLL_PROPERTY + "=10");
         await(p, () -> Files.exists(run.resolve(Checkpoint.FILE)));
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
@@ -138,9 +138,42 @@ class KillTest {
         return all;
     }
 
-    /** The CLI in a new JVM on the test classpath; stdout and stderr go to {@code log}.out and .err. */
+    /**
+     * A prefix that starts the child with SIGINT's default action. A process started in the background by
+     * a non-interactive shell (nohup ... &amp;, some CI runners) inherits SIGINT ignored, and a JVM that
+     * starts so never sees Ctrl-C: the test would wait out its timeout. GNU env resets it and then execs
+     * java, so the pid stays the JVM's. Without it, the test is skipped if SIGINT is ignored here.
+     */
+    private static List<String> defaultSigint() throws IOException, InterruptedException {
+        try {
+            Process env = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            env.getInputStream().readAllBytes();
+            if (env.waitFor() == 0) return List.of("env", "--default-signal=INT");
+        } catch (IOException noEnv) {
+            // fall through
+        }
+        assumeTrue(!sigintIgnored(), "SIGINT is ignored in this process and env --default-signal is missing: "
+                + "a child JVM could not see the signal");
+        return List.of();
+    }
+
+    /** Linux: SIGINT (signal 2) in the SigIgn mask of /proc/self/status; false where that cannot be read. */
+    private static boolean sigintIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) return false;
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:")).findFirst()
+                .map(l -> (Long.parseLong(l.substring(7).strip(), 16) & 2L) != 0).orElse(false);
+    }
+
     private static Process child(Path log, long pauseMillis, List<String> cliArgs, String... jvmOptions) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return child(log, pauseMillis, List.of(), cliArgs, jvmOptions);
+    }
+
+    /** The CLI in a new JVM on the test classpath, after {@code prefix}; stdout and stderr go to {@code log}.out and .err. */
+    private static Process child(Path log, long pauseMillis, List<String> prefix, List<String> cliArgs, String... jvmOptions)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Dfashion.checkpoint.pauseMillis=" + pauseMillis));
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
