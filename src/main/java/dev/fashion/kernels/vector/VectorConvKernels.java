@@ -68,7 +68,7 @@ public final class VectorConvKernels extends ScalarConvKernels {
             return;
         }
         if (!VECTOR_SUMS) {
-            channelSumsUnrolled(x, sums, n, channels, p, c0, c1);
+            channelSumsUnrolled(x, null, sums, n, channels, p, c0, c1);
             return;
         }
         int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
@@ -106,7 +106,7 @@ public final class VectorConvKernels extends ScalarConvKernels {
             return;
         }
         if (!VECTOR_SUMS) {
-            channelSquaredDeviationsUnrolled(x, mean, sums, n, channels, p, c0, c1);
+            channelSumsUnrolled(x, mean, sums, n, channels, p, c0, c1);
             return;
         }
         int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
@@ -200,66 +200,42 @@ public final class VectorConvKernels extends ScalarConvKernels {
     // The same reductions without R (see VECTOR_SUMS): partial l as scalar chain s_l over positions l, l+8, ...
     // of each image's whole blocks, then the tail partials, exactly as the vector loops above.
 
-    private void channelSumsUnrolled(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
+    /** Σ x (mean null) or Σ (x - mean)² per channel: one method, the branch on mean is loop-invariant. */
+    private void channelSumsUnrolled(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
         int full = p & ~(LANES - 1), r = p - full;
         for (int c = c0; c < c1; c++) {
+            boolean squares = mean != null;
+            float mc = squares ? mean[c] : 0f;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
             float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
             for (int i = 0; i < n; i++) {
                 int at = (i * channels + c) * p;
                 for (int e = at; e < at + full; e += LANES) {
-                    s0 += x[e];
-                    s1 += x[e + 1];
-                    s2 += x[e + 2];
-                    s3 += x[e + 3];
-                    s4 += x[e + 4];
-                    s5 += x[e + 5];
-                    s6 += x[e + 6];
-                    s7 += x[e + 7];
+                    s0 = term(squares, x[e], mc, s0);
+                    s1 = term(squares, x[e + 1], mc, s1);
+                    s2 = term(squares, x[e + 2], mc, s2);
+                    s3 = term(squares, x[e + 3], mc, s3);
+                    s4 = term(squares, x[e + 4], mc, s4);
+                    s5 = term(squares, x[e + 5], mc, s5);
+                    s6 = term(squares, x[e + 6], mc, s6);
+                    s7 = term(squares, x[e + 7], mc, s7);
                 }
                 int e = at + full;
-                if (r > 0) t0 += x[e];
-                if (r > 1) t1 += x[e + 1];
-                if (r > 2) t2 += x[e + 2];
-                if (r > 3) t3 += x[e + 3];
-                if (r > 4) t4 += x[e + 4];
-                if (r > 5) t5 += x[e + 5];
-                if (r > 6) t6 += x[e + 6];
+                if (r > 0) t0 = term(squares, x[e], mc, t0);
+                if (r > 1) t1 = term(squares, x[e + 1], mc, t1);
+                if (r > 2) t2 = term(squares, x[e + 2], mc, t2);
+                if (r > 3) t3 = term(squares, x[e + 3], mc, t3);
+                if (r > 4) t4 = term(squares, x[e + 4], mc, t4);
+                if (r > 5) t5 = term(squares, x[e + 5], mc, t5);
+                if (r > 6) t6 = term(squares, x[e + 6], mc, t6);
             }
             sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, t0, t1, t2, t3, t4, t5, t6);
         }
     }
 
-    private void channelSquaredDeviationsUnrolled(float[] x, float[] mean, float[] sums, int n, int channels, int p,
-                                                  int c0, int c1) {
-        int full = p & ~(LANES - 1), r = p - full;
-        for (int c = c0; c < c1; c++) {
-            float mc = mean[c];
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
-            for (int i = 0; i < n; i++) {
-                int at = (i * channels + c) * p;
-                for (int e = at; e < at + full; e += LANES) {
-                    s0 = sq(x[e] - mc, s0);
-                    s1 = sq(x[e + 1] - mc, s1);
-                    s2 = sq(x[e + 2] - mc, s2);
-                    s3 = sq(x[e + 3] - mc, s3);
-                    s4 = sq(x[e + 4] - mc, s4);
-                    s5 = sq(x[e + 5] - mc, s5);
-                    s6 = sq(x[e + 6] - mc, s6);
-                    s7 = sq(x[e + 7] - mc, s7);
-                }
-                int e = at + full;
-                if (r > 0) t0 = sq(x[e] - mc, t0);
-                if (r > 1) t1 = sq(x[e + 1] - mc, t1);
-                if (r > 2) t2 = sq(x[e + 2] - mc, t2);
-                if (r > 3) t3 = sq(x[e + 3] - mc, t3);
-                if (r > 4) t4 = sq(x[e + 4] - mc, t4);
-                if (r > 5) t5 = sq(x[e + 5] - mc, t5);
-                if (r > 6) t6 = sq(x[e + 6] - mc, t6);
-            }
-            sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, t0, t1, t2, t3, t4, t5, t6);
-        }
+    /** The vector loops' per-element step: acc + v, or fma(v - m, v - m, acc). */
+    private static float term(boolean squares, float v, float m, float acc) {
+        return squares ? sq(v - m, acc) : acc + v;
     }
 
     /** sumG over the masked gradient g and sumGX over g·x̂: block partials, then the tails, as the vector loop. */
