@@ -1,6 +1,7 @@
 package dev.fashion.kernels;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +94,43 @@ class ConvKernelsTest {
         assertArrayEquals(col, split);
     }
 
+    /**
+     * The branch-free 2x2 pool against the general comparisons on every window of special values: signed
+     * zeros (equal, so the first wins), infinities, subnormals, NaNs of both signs (NaN wins).
+     */
+    @Test
+    void maxPool2x2MatchesTheGeneralSearchOnSpecialValues() {
+        float[] special = {Float.NEGATIVE_INFINITY, -1f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, 1f,
+                Float.POSITIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00000)};
+        int k = special.length, windows = k * k * k * k;
+        ConvShape two = new ConvShape(1, 2, 2, 2, 2, 2, 2, 0, 0);
+        float[] x = new float[4 * windows], y = new float[windows], arg = new float[windows];
+        for (int i = 0; i < windows; i++) {
+            x[4 * i] = special[i % k];
+            x[4 * i + 1] = special[i / k % k];
+            x[4 * i + 2] = special[i / (k * k) % k];
+            x[4 * i + 3] = special[i / (k * k * k)];
+        }
+        SCALAR.maxPool(x, y, arg, two, 0, windows);
+        float[] y2 = new float[windows], arg2 = new float[windows];
+        vector.maxPool(x, y2, arg2, two, 0, windows);
+        assertArrayEquals(arg, arg2);
+        for (int i = 0; i < windows; i++) assertEquals(Float.floatToRawIntBits(y[i]), Float.floatToRawIntBits(y2[i]));
+        for (int i = 0; i < windows; i++) {
+            int best = 0;
+            float max = x[4 * i];
+            for (int j = 1; j < 4; j++) {
+                float v = x[4 * i + j];
+                if (v > max || Float.isNaN(v) && !Float.isNaN(max)) {
+                    max = v;
+                    best = j;
+                }
+            }
+            assertEquals(best, (int) arg[i], "window " + i);
+            assertEquals(Float.floatToRawIntBits(max), Float.floatToRawIntBits(y[i]), "window " + i);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("shapes")
     void poolingVectorEqualsScalar(int[] s) {
@@ -112,6 +150,13 @@ class ConvKernelsTest {
             float[] fast = new float[planes * two.positions()], fa = new float[fast.length];
             x[1] = x[0]; // a tie: the first in window order wins
             SCALAR.maxPool(x, fast, fa, two, 0, planes);
+            // The vector pool stores whole vectors ahead of its last outputs: split the planes and run the
+            // later half first, so a store past its own range would show.
+            float[] fast2 = new float[fast.length], fa2 = new float[fast.length];
+            vector.maxPool(x, fast2, fa2, two, planes / 2, planes);
+            vector.maxPool(x, fast2, fa2, two, 0, planes / 2);
+            assertArrayEquals(fast, fast2);
+            assertArrayEquals(fa, fa2);
             for (int pl = 0; pl < planes; pl++) {
                 for (int q = 0; q < two.positions(); q++) {
                     int oy = q / two.ow(), ox = q % two.ow(), best = 2 * oy * g.w() + 2 * ox;

@@ -1,8 +1,11 @@
 package dev.fashion.kernels.vector;
 
+import dev.fashion.kernels.ConvShape;
 import dev.fashion.kernels.ScalarConvKernels;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -53,6 +56,84 @@ public final class VectorConvKernels extends ScalarConvKernels {
             FloatVector.fromArray(S, dx, dst + ox).add(FloatVector.fromArray(S, col, src + ox)).intoArray(dx, dst + ox);
         }
         for (; ox < hi; ox++) dx[dst + ox] += col[src + ox];
+    }
+
+    // Lane permutations for the 2x2 pool: swap neighbours (a window's right column beside its left), and
+    // even lanes to the low half (one output per window, contiguous).
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(S, i -> i ^ 1);
+    private static final VectorShuffle<Float> EVENS_LOW = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
+    private static final FloatVector IOTA = FloatVector.fromArray(S, iota(L), 0);
+
+    private static float[] iota(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = i;
+        return v;
+    }
+
+    @Override
+    public void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+        if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2) {
+            windows2x2(x, y, argmax, g, from, to);
+        } else {
+            super.maxPool(x, y, argmax, g, from, to);
+        }
+    }
+
+    /**
+     * The 2x2 stride-2 pool, L/2 windows per step: the two input rows of L columns each, their neighbour-
+     * swapped copies (so lane 2k holds a window's four values a, b, c, d in its four vectors), the max, and
+     * the first of a, b, c, d equal to it: the scalar loop's choice when nothing is NaN (-0 and +0 compare
+     * equal, so the first still wins). A step whose max is NaN is redone in scalar code. The even lanes go
+     * to the low half and all L lanes are stored: the upper half lands on outputs this call writes later.
+     * A row's last step overlaps the one before it rather than running short. Measured against the
+     * branch-free scalar loop: see ConvBench.maxPool.
+     */
+    private static void windows2x2(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+        int oh = g.oh(), ow = g.ow(), w = g.w(), hw = g.h() * w, p = oh * ow, cols = 2 * ow, end = to * p;
+        FloatVector right = FloatVector.broadcast(S, 1f), below = FloatVector.broadcast(S, w), diagonal = below.add(right);
+        for (int plane = from; plane < to; plane++) {
+            int xs = plane * hw, ys = plane * p;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = 2 * oy * w, out = ys + oy * ow;
+                for (int j = 0; j < cols; j += L) {
+                    int jj = cols <= L ? 0 : Math.min(j, cols - L), e = xs + r0 + jj, o = out + jj / 2;
+                    if (e + w + L > x.length || o + L > end) {
+                        scalarWindows(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
+                        continue;
+                    }
+                    FloatVector a = FloatVector.fromArray(S, x, e), c = FloatVector.fromArray(S, x, e + w);
+                    FloatVector b = a.rearrange(SWAP_PAIRS), d = c.rearrange(SWAP_PAIRS);
+                    FloatVector max = a.max(b).max(c.max(d));
+                    if (Float.isNaN(max.reduceLanes(VectorOperators.MAX))) {
+                        scalarWindows(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
+                        continue;
+                    }
+                    // From the last candidate back to the first, so the first equal one is chosen.
+                    FloatVector value = d, offset = diagonal;
+                    VectorMask<Float> hit = c.compare(VectorOperators.EQ, max);
+                    value = value.blend(c, hit);
+                    offset = offset.blend(below, hit);
+                    hit = b.compare(VectorOperators.EQ, max);
+                    value = value.blend(b, hit);
+                    offset = offset.blend(right, hit);
+                    hit = a.compare(VectorOperators.EQ, max);
+                    value = value.blend(a, hit);
+                    offset = offset.blend(0f, hit);
+                    value.rearrange(EVENS_LOW).intoArray(y, o);
+                    IOTA.add(r0 + jj).add(offset).rearrange(EVENS_LOW).intoArray(argmax, o);
+                }
+            }
+        }
+    }
+
+    /** Windows k = 0..count-1 from plane position at (rows w apart) in scalar code, outputs from o. */
+    private static void scalarWindows(float[] x, float[] y, float[] argmax, int xs, int at, int w, int o, int count) {
+        for (int k = 0; k < count; k++, at += 2) {
+            int best = firstMax2x2(x, xs + at, w);
+            int at1 = at + (best & 1) + (best >> 1) * w;
+            y[o + k] = x[xs + at1];
+            argmax[o + k] = at1;
+        }
     }
 
     /*
