@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("vector width and tile: %s%n", rt.kernels().kernels().tuning());
             }
             StepBenchmark.Result r = StepBenchmark.run(trainer, cfg, images, warmup, steps, rt.kernels().kernels().name(), threads);
-            PeakRate.Result p = peak ? PeakRate.measure(rt.kernels(), 0.3) : null;
+            PeakRate.Result p = peak ? measurePeak(rt.kernels(), r) : null;
             print(out, r, images.count(), p);
             StepBenchmark.Scaling sc = null;
             if (scaling) {
@@ -126,6 +126,30 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The peak, measured again (twice at most, keeping the best) while a phase ran faster than it: a peak
+     * is a maximum, and a busy host or a late compile only lowers it. Seen on 2 shared cores, JDK 17: one
+     * measurement read 48.8 GFLOP/s against the 408-422 of other runs, and the table showed conv2 at 325%.
+     */
+    static PeakRate.Result measurePeak(ParallelKernels kernels, StepBenchmark.Result r) {
+        double fastest = fastestRate(r);
+        PeakRate.Result best = PeakRate.measure(kernels, 0.3);
+        for (int i = 0; i < 2 && best.gflops() < fastest; i++) {
+            PeakRate.Result again = PeakRate.measure(kernels, 0.6);
+            if (again.gflops() > best.gflops()) best = again;
+        }
+        return best;
+    }
+
+    /** The step's rate or its fastest phase's, whichever is higher (GFLOP/s). */
+    static double fastestRate(StepBenchmark.Result r) {
+        double fastest = r.gflops();
+        for (StepBenchmark.Phase p : r.phases()) {
+            if (p.flopsPerStep() != 0) fastest = Math.max(fastest, p.gflops());
+        }
+        return fastest;
+    }
+
     static void print(PrintStream out, StepBenchmark.Result r, int epochImages, PeakRate.Result peak) {
         out.printf("warm-up: %d steps in %.2f s; timed: %d steps in %.3f s%n", r.warmupSteps(), r.warmupSeconds(),
                 r.steps(), r.seconds());
@@ -137,6 +161,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("  peak: %.1f GFLOP/s on %d thread%s (%.1f per thread; register-only FMAs, measured now):"
                             + " the step runs at %.0f%% of it%n", peak.gflops(), peak.threads(),
                     peak.threads() == 1 ? "" : "s", peak.gflopsPerThread(), 100 * r.gflops() / peak.gflops());
+            if (fastestRate(r) > peak.gflops()) {
+                out.printf("  caution: a phase ran faster than this peak, measured three times: the host held the"
+                        + " threads back while it ran, so shares of peak below overstate%n");
+            }
         }
         out.printf("%n  %-28s %9s %7s %9s%s%n", "phase (profiled run)", "ms/step", "share", "GFLOP/s",
                 peak == null ? "" : "  of peak");

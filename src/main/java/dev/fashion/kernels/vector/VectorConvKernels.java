@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API versions of the arithmetic {@link dev.fashion.kernels.ConvKernels}: batch norm's sweeps and
- * per-channel sums, and col2im's row additions. The rest is inherited: im2col and the layout changes are
- * {@link System#arraycopy} row copies (already vector moves), and pooling reads strided windows that
- * need shuffles to vectorize, a small share of a step (see bench's per-layer table).
+ * per-channel sums, col2im's row additions and the 2x2 stride-2 max pool. The rest is inherited: im2col
+ * and the layout changes are {@link System#arraycopy} row copies (already vector moves), and the other
+ * pools are rare and scalar.
  *
  * <p>The per-channel sums keep their eight block partials in one 8-lane vector whatever the hardware
  * width (a 512-bit vector would change the order, and the bits, on AVX-512 against AVX2): lane l is
