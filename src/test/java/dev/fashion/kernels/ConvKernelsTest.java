@@ -231,6 +231,16 @@ class ConvKernelsTest {
             vector.batchNormBackward(x, mask, dy, dx2, mean, invstd, a, b, scale, n, channels, p, 0, channels);
             assertArrayEquals(dx1, dx2);
         }
+        // The ReLU mask's edge values: only a positive number (subnormal or infinite too) passes dy.
+        float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, Float.intBitsToFloat(0x7f800001)};
+        float[] mask = new float[x.length];
+        for (int i = 0; i < mask.length; i++) mask[i] = special[i % special.length];
+        float[] g1 = new float[channels], g2 = new float[channels], gx1 = new float[channels], gx2 = new float[channels];
+        SCALAR.batchNormSums(x, mask, dy, mean, invstd, g1, gx1, n, channels, p, 0, channels);
+        vector.batchNormSums(x, mask, dy, mean, invstd, g2, gx2, n, channels, p, 0, channels);
+        assertArrayEquals(g1, g2);
+        assertArrayEquals(gx1, gx2);
     }
 
     @ParameterizedTest
