@@ -242,16 +242,20 @@ public class ScalarConvKernels implements ConvKernels {
         int oh = g.oh(), ow = g.ow(), w = g.w(), hw = g.h() * w, p = oh * ow;
         for (int plane = from; plane < to; plane++) {
             int xs = plane * hw, ys = plane * p;
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = 2 * oy * w, out = ys + oy * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    int at = r0 + 2 * ox, e = xs + at;
-                    int best = firstMax2x2(x, e, w);
-                    int at1 = at + (best & 1) + (best >> 1) * w;
-                    y[out + ox] = x[xs + at1];
-                    argmax[out + ox] = at1;
-                }
-            }
+            for (int oy = 0; oy < oh; oy++) windows2x2(x, y, argmax, xs, 2 * oy * w, w, ys + oy * ow, ow);
+        }
+    }
+
+    /**
+     * count 2x2 windows side by side, the first at plane position at of the plane starting at xs (rows w
+     * apart): maxima to y and their plane positions to argmax, from index o.
+     */
+    protected static void windows2x2(float[] x, float[] y, float[] argmax, int xs, int at, int w, int o, int count) {
+        for (int k = 0; k < count; k++, at += 2) {
+            int best = firstMax2x2(x, xs + at, w);
+            int at1 = at + (best & 1) + (best >> 1) * w;
+            y[o + k] = x[xs + at1];
+            argmax[o + k] = at1;
         }
     }
 
@@ -259,7 +263,7 @@ public class ScalarConvKernels implements ConvKernels {
      * The general loop's choice in the 2x2 window at x[e] (a, b / c, d, rows w apart): 0..3 in window order.
      * Branch-free apart from a NaN test that a healthy run always passes the same way.
      */
-    protected static int firstMax2x2(float[] x, int e, int w) {
+    private static int firstMax2x2(float[] x, int e, int w) {
         float a = x[e], b = x[e + 1], c = x[e + w], d = x[e + w + 1];
         if (Float.isNaN(a) | Float.isNaN(b) | Float.isNaN(c) | Float.isNaN(d)) return firstMaxWithNaN(a, b, c, d);
         // Each step keeps the running max unless the next key is larger: the first of equal maxima wins.

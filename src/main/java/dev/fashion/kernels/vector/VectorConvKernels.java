@@ -73,7 +73,7 @@ public final class VectorConvKernels extends ScalarConvKernels {
     @Override
     public void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
         if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2) {
-            windows2x2(x, y, argmax, g, from, to);
+            vectorWindows2x2(x, y, argmax, g, from, to);
         } else {
             super.maxPool(x, y, argmax, g, from, to);
         }
@@ -88,7 +88,7 @@ public final class VectorConvKernels extends ScalarConvKernels {
      * A row's last step overlaps the one before it rather than running short. Measured against the
      * branch-free scalar loop: see ConvBench.maxPool.
      */
-    private static void windows2x2(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
+    private static void vectorWindows2x2(float[] x, float[] y, float[] argmax, ConvShape g, int from, int to) {
         int oh = g.oh(), ow = g.ow(), w = g.w(), hw = g.h() * w, p = oh * ow, cols = 2 * ow, end = to * p;
         FloatVector right = FloatVector.broadcast(S, 1f), below = FloatVector.broadcast(S, w), diagonal = below.add(right);
         for (int plane = from; plane < to; plane++) {
@@ -98,14 +98,14 @@ public final class VectorConvKernels extends ScalarConvKernels {
                 for (int j = 0; j < cols; j += L) {
                     int jj = cols <= L ? 0 : Math.min(j, cols - L), e = xs + r0 + jj, o = out + jj / 2;
                     if (e + w + L > x.length || o + L > end) {
-                        scalarWindows(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
+                        windows2x2(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
                         continue;
                     }
                     FloatVector a = FloatVector.fromArray(S, x, e), c = FloatVector.fromArray(S, x, e + w);
                     FloatVector b = a.rearrange(SWAP_PAIRS), d = c.rearrange(SWAP_PAIRS);
                     FloatVector max = a.max(b).max(c.max(d));
                     if (Float.isNaN(max.reduceLanes(VectorOperators.MAX))) {
-                        scalarWindows(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
+                        windows2x2(x, y, argmax, xs, r0 + jj, w, o, Math.min(L, cols - jj) / 2);
                         continue;
                     }
                     // From the last candidate back to the first, so the first equal one is chosen.
@@ -123,16 +123,6 @@ public final class VectorConvKernels extends ScalarConvKernels {
                     IOTA.add(r0 + jj).add(offset).rearrange(EVENS_LOW).intoArray(argmax, o);
                 }
             }
-        }
-    }
-
-    /** Windows k = 0..count-1 from plane position at (rows w apart) in scalar code, outputs from o. */
-    private static void scalarWindows(float[] x, float[] y, float[] argmax, int xs, int at, int w, int o, int count) {
-        for (int k = 0; k < count; k++, at += 2) {
-            int best = firstMax2x2(x, xs + at, w);
-            int at1 = at + (best & 1) + (best >> 1) * w;
-            y[o + k] = x[xs + at1];
-            argmax[o + k] = at1;
         }
     }
 
