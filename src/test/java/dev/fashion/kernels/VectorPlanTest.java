@@ -34,7 +34,7 @@ class VectorPlanTest {
     @Test
     void eachCpuClassGetsItsWidthAndTile() {
         VectorPlan zen4 = VectorPlan.choose(ZEN4, "amd64", 512, 17, null, null);
-        assertEquals(256, zen4.bits());
+        assertEquals(512, zen4.bits());
         assertEquals("8x2", zen4.tile());
         assertTrue(zen4.reason().contains("Zen 4"), zen4.reason());
 
