@@ -200,4 +200,46 @@ class ConvLayersTest {
             }
         }
     }
+
+    @Test
+    void chunkSizeChangesNoBitsOnEitherKernelOrThreadCount() {
+        // Whole batch, one image and 4 images per chunk (11 = 4 + 4 + 3: a short last chunk), on the scalar
+        // and vector kernels, 1 and 2 threads: the same forward output, input gradient and weight and bias
+        // gradients, bit for bit.
+        int n = 11;
+        java.util.Random r = new java.util.Random(9);
+        float[] x = new float[n * 5 * 7 * 9];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] dy = new float[n * 6 * 7 * 9];
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextGaussian();
+        float[][] expected = null;
+        for (String kernels : new String[] {"scalar", "vector"}) {
+            for (int threads : new int[] {1, 2}) {
+                try (Scheduler scheduler = new Scheduler(threads)) {
+                    Layer.Context ctx = new Layer.Context(new ParallelKernels(
+                            dev.fashion.kernels.KernelProvider.choose(kernels).kernels(), scheduler), new Rng(1));
+                    for (int images : new int[] {n, 1, 4}) {
+                        Conv2d c = new Conv2d("c", 0, 6, 3, 3, 1, 1, 1, 1, true);
+                        c.bind(new Shape(5, 7, 9));
+                        c.initialize(new Rng(3));
+                        c.chunkValues(images * 45 * 63); // patch 45 x 63 positions per image
+                        assertEquals(images, c.chunk(n));
+                        float[] y = new float[dy.length], dx = new float[x.length];
+                        c.forward(ctx, x, y, null, n, true);
+                        c.backward(ctx, x, y, dy, dx, null, n);
+                        float[][] got = {y, dx, c.weight().grad(), c.bias().grad()};
+                        if (expected == null) {
+                            expected = got;
+                            continue;
+                        }
+                        String where = kernels + ", " + threads + " threads, " + images + " images per chunk";
+                        assertArrayEquals(expected[0], got[0], 0f, "y: " + where);
+                        assertArrayEquals(expected[1], got[1], 0f, "dx: " + where);
+                        assertArrayEquals(expected[2], got[2], 0f, "dW: " + where);
+                        assertArrayEquals(expected[3], got[3], 0f, "db: " + where);
+                    }
+                }
+            }
+        }
+    }
 }
