@@ -30,7 +30,7 @@ import java.util.List;
  */
 public final class Conv2d extends Layer {
     /** Values in one chunk's column matrix (and output block): sized for the cache, see the class comment. */
-    static final int CHUNK_VALUES = 1 << 19;
+    public static final int CHUNK_VALUES = 1 << 19;
     /** More weights or output values per image than this is refused before allocating (as linear's limit). */
     static final long MAX_VALUES = 1L << 27;
 
@@ -128,8 +128,17 @@ public final class Conv2d extends Layer {
 
     /** Images per chunk, so that neither the columns nor the output block exceed {@link #chunkValues}. */
     int chunk(int n) {
+        return imagesPerChunk(g, out, n, chunkValues);
+    }
+
+    /**
+     * Images per chunk of a convolution of shape g with {@code out} channels over n images, at most
+     * {@code values} values of columns or output each ({@link #CHUNK_VALUES} in training; public so the
+     * benchmarks chunk as the layer does).
+     */
+    public static int imagesPerChunk(ConvShape g, int out, int n, long values) {
         long perImage = (long) Math.max(g.patch(), out) * g.positions();
-        return (int) Math.max(1, Math.min(n, chunkValues / perImage));
+        return (int) Math.max(1, Math.min(n, values / perImage));
     }
 
     /** Sets the chunk's size in values: tests use it to compare chunkings. */

@@ -4,6 +4,7 @@ import dev.fashion.kernels.ConvKernels;
 import dev.fashion.kernels.ConvShape;
 import dev.fashion.kernels.KernelProvider;
 import dev.fashion.kernels.Kernels;
+import dev.fashion.nn.Conv2d;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -11,9 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The reference CNN's convolutions at batch 128, one thread, as the layer runs them: forward (im2col,
- * Y = W·col, back to NCHW), the weight gradient (dY to channel-major, dW = dY·colᵀ) and the input
- * gradient (dcol = Wᵀ·dY, col2im); and at each convolution's output shape the 2x2 max pool and batch
+ * The reference CNN's convolutions at batch 128, one thread, as the layer runs them, in the layer's
+ * chunks of images: forward (im2col, Y = W·col, back to NCHW), the weight gradient (dY to channel-major,
+ * the chunk's columns again, dW = dY·colᵀ) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
+ * col2im); and at each convolution's output shape the 2x2 max pool and batch
  * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
  * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
  * 14x14, 3x3 kernels, padding 1. The report converts convolutions to GFLOP/s (2·N·out·in·9·H·W flops)
@@ -32,8 +34,8 @@ public class ConvBench extends BenchDefaults {
     private Kernels kernels;
     private ConvKernels conv;
     private ConvShape g, pool;
-    private int out, cols, p;
-    private float[] x, w, col, yt, y, dy, dw, dx, argmax, pooled, mean, invstd, scale, shift, a, b;
+    private int out, cols, p, chunk;
+    private float[] x, w, col, yt, y, dy, dw, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
     public void setup() {
@@ -44,7 +46,8 @@ public class ConvBench extends BenchDefaults {
         out = first ? 32 : 64;
         g = new ConvShape(c, hw, hw, 3, 3, 1, 1, 1, 1);
         p = g.positions();
-        cols = BATCH * p;
+        chunk = Conv2d.imagesPerChunk(g, out, BATCH, Conv2d.CHUNK_VALUES);
+        cols = chunk * p;
         x = Inputs.gaussian(BATCH * g.inSize(), 1);
         w = Inputs.gaussian(out * g.patch(), 2);
         col = new float[g.patch() * cols];
@@ -55,7 +58,8 @@ public class ConvBench extends BenchDefaults {
         dy = Inputs.gaussian(y.length, 3);
         dw = new float[w.length];
         dx = new float[x.length];
-        conv.im2col(x, col, g, 0, cols, 0, BATCH);
+        normed = new float[y.length];
+        conv.im2col(x, col, g, 0, cols, 0, chunk);
         pool = new ConvShape(out, hw, hw, 2, 2, 2, 2, 0, 0);
         pooled = new float[BATCH * out * pool.positions()];
         argmax = new float[pooled.length];
@@ -71,24 +75,36 @@ public class ConvBench extends BenchDefaults {
 
     @Benchmark
     public float[] forward() {
-        conv.im2col(x, col, g, 0, cols, 0, BATCH);
-        kernels.matmul(w, col, yt, out, g.patch(), cols, 0, out, 0, cols, false);
-        conv.fromChannelMajor(yt, y, null, out, p, 0, cols, 0, BATCH);
+        for (int i0 = 0; i0 < BATCH; i0 += chunk) {
+            int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
+            conv.im2col(x, col, g, i0, n, i0, i1);
+            kernels.matmul(w, col, yt, out, g.patch(), n, 0, out, 0, n, false);
+            conv.fromChannelMajor(yt, y, null, out, p, i0, n, i0, i1);
+        }
         return y;
     }
 
+    /** As the layer's backward: the chunk's columns again, then dW continues its FMA chains chunk after chunk. */
     @Benchmark
     public float[] weightGradient() {
-        conv.toChannelMajor(dy, yt, out, p, 0, cols, 0, BATCH);
-        kernels.matmulTransB(yt, col, dw, out, cols, g.patch(), 0, out, 0, g.patch(), false);
+        for (int i0 = 0; i0 < BATCH; i0 += chunk) {
+            int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
+            conv.toChannelMajor(dy, yt, out, p, i0, n, i0, i1);
+            conv.im2col(x, col, g, i0, n, i0, i1);
+            kernels.matmulTransB(yt, col, dw, out, n, g.patch(), 0, out, 0, g.patch(), i0 > 0);
+        }
         return dw;
     }
 
-    /** Overwrites the columns with dcol: the layer does too (they are used up by then). */
+    /** dcol = Wᵀ·dY into the columns' buffer (the layer's are used up by then), then col2im. */
     @Benchmark
     public float[] inputGradient() {
-        kernels.matmulTransA(w, yt, col, g.patch(), out, cols, 0, g.patch(), 0, cols, false);
-        conv.col2im(col, dx, g, 0, cols, 0, BATCH);
+        for (int i0 = 0; i0 < BATCH; i0 += chunk) {
+            int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
+            conv.toChannelMajor(dy, yt, out, p, i0, n, i0, i1);
+            kernels.matmulTransA(w, yt, col, g.patch(), out, n, 0, g.patch(), 0, n, false);
+            conv.col2im(col, dx, g, i0, n, i0, i1);
+        }
         return dx;
     }
 
@@ -107,16 +123,16 @@ public class ConvBench extends BenchDefaults {
     @Benchmark
     public float[] batchNorm() {
         conv.channelSums(y, mean, BATCH, out, p, 0, out);
-        for (int c = 0; c < out; c++) mean[c] /= (float) cols;
+        for (int c = 0; c < out; c++) mean[c] /= (float) (BATCH * p);
         conv.channelSquaredDeviations(y, mean, a, BATCH, out, p, 0, out);
-        conv.batchNorm(y, yt, mean, scale, shift, true, BATCH, out, p, 0, out);
-        return a;
+        conv.batchNorm(y, normed, mean, scale, shift, true, BATCH, out, p, 0, out);
+        return normed;
     }
 
     @Benchmark
     public float[] batchNormBackward() {
         conv.batchNormSums(y, y, dy, mean, invstd, a, b, BATCH, out, p, 0, out);
-        conv.batchNormBackward(y, y, dy, yt, mean, invstd, a, b, scale, BATCH, out, p, 0, out);
-        return yt;
+        conv.batchNormBackward(y, y, dy, normed, mean, invstd, a, b, scale, BATCH, out, p, 0, out);
+        return normed;
     }
 }
