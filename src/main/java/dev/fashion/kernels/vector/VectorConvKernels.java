@@ -269,16 +269,18 @@ public final class VectorConvKernels extends ScalarConvKernels {
     }
 
     // The same reductions without R (see VECTOR_SUMS): partial l as scalar chain s_l over positions l, l+8, ...
-    // of each image's whole blocks, then the tail partials, exactly as the vector loops above.
+    // of each image's whole blocks, then the tail partials, exactly as the vector loops above. The tails are
+    // separate chains, so they run in loops of their own, one tail partial at a time, after the blocks: the
+    // block loop then keeps only its own accumulators live (8 or 16 floats, in registers; with the 7 or 14
+    // tail partials beside them it spilled: bn1's backward sums took 5 ms a batch on one thread).
 
     /** Σ x (mean null) or Σ (x - mean)² per channel: one method, the branch on mean is loop-invariant. */
     private void channelSumsUnrolled(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
         int full = p & ~(LANES - 1), r = p - full;
+        boolean squares = mean != null;
         for (int c = c0; c < c1; c++) {
-            boolean squares = mean != null;
             float mc = squares ? mean[c] : 0f;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
             for (int i = 0; i < n; i++) {
                 int at = (i * channels + c) * p;
                 for (int e = at; e < at + full; e += LANES) {
@@ -291,17 +293,26 @@ public final class VectorConvKernels extends ScalarConvKernels {
                     s6 = term(squares, x[e + 6], mc, s6);
                     s7 = term(squares, x[e + 7], mc, s7);
                 }
-                int e = at + full;
-                if (r > 0) t0 = term(squares, x[e], mc, t0);
-                if (r > 1) t1 = term(squares, x[e + 1], mc, t1);
-                if (r > 2) t2 = term(squares, x[e + 2], mc, t2);
-                if (r > 3) t3 = term(squares, x[e + 3], mc, t3);
-                if (r > 4) t4 = term(squares, x[e + 4], mc, t4);
-                if (r > 5) t5 = term(squares, x[e + 5], mc, t5);
-                if (r > 6) t6 = term(squares, x[e + 6], mc, t6);
             }
-            sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, t0, t1, t2, t3, t4, t5, t6);
+            if (r == 0) {
+                sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7);
+            } else {
+                // As combine(..., r, t0..t6): every s_l plus its tail partial (+0f where there is none).
+                sums[c] = combine(s0 + tail(x, mc, squares, 0, r, n, channels, p, c),
+                        s1 + tail(x, mc, squares, 1, r, n, channels, p, c), s2 + tail(x, mc, squares, 2, r, n, channels, p, c),
+                        s3 + tail(x, mc, squares, 3, r, n, channels, p, c), s4 + tail(x, mc, squares, 4, r, n, channels, p, c),
+                        s5 + tail(x, mc, squares, 5, r, n, channels, p, c), s6 + tail(x, mc, squares, 6, r, n, channels, p, c),
+                        s7 + 0f);
+            }
         }
+    }
+
+    /** Tail partial l of {@link #channelSumsUnrolled}: position full + l of each image in turn (0f when l >= r). */
+    private static float tail(float[] x, float mc, boolean squares, int l, int r, int n, int channels, int p, int c) {
+        float t = 0f;
+        if (l >= r) return t;
+        for (int i = 0, e = (c + 1) * p - r + l; i < n; i++, e += channels * p) t = term(squares, x[e], mc, t);
+        return t;
     }
 
     /** The vector loops' per-element step: acc + v, or fma(v - m, v - m, acc). */
@@ -317,8 +328,6 @@ public final class VectorConvKernels extends ScalarConvKernels {
             float mc = mean[c], isc = invstd[c];
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
             float u0 = 0f, u1 = 0f, u2 = 0f, u3 = 0f, u4 = 0f, u5 = 0f, u6 = 0f, u7 = 0f;
-            float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, g4 = 0f, g5 = 0f, g6 = 0f;
-            float h0 = 0f, h1 = 0f, h2 = 0f, h3 = 0f, h4 = 0f, h5 = 0f, h6 = 0f;
             for (int i = 0; i < n; i++) {
                 int at = (i * channels + c) * p;
                 for (int e = at; e < at + full; e += LANES) {
@@ -348,23 +357,39 @@ public final class VectorConvKernels extends ScalarConvKernels {
                     s7 += v;
                     u7 = Math.fma(v, (x[e + 7] - mc) * isc, u7);
                 }
-                for (int j = 0, e = at + full; j < r; j++, e++) {
-                    float gs = grad(y, dy, e);
-                    float xs = (x[e] - mc) * isc;
-                    switch (j) {
-                        case 0 -> { g0 += gs; h0 = Math.fma(gs, xs, h0); }
-                        case 1 -> { g1 += gs; h1 = Math.fma(gs, xs, h1); }
-                        case 2 -> { g2 += gs; h2 = Math.fma(gs, xs, h2); }
-                        case 3 -> { g3 += gs; h3 = Math.fma(gs, xs, h3); }
-                        case 4 -> { g4 += gs; h4 = Math.fma(gs, xs, h4); }
-                        case 5 -> { g5 += gs; h5 = Math.fma(gs, xs, h5); }
-                        default -> { g6 += gs; h6 = Math.fma(gs, xs, h6); }
-                    }
-                }
             }
-            sumG[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7, r, g0, g1, g2, g3, g4, g5, g6);
-            sumGX[c] = combine(u0, u1, u2, u3, u4, u5, u6, u7, r, h0, h1, h2, h3, h4, h5, h6);
+            if (r == 0) {
+                sumG[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7);
+                sumGX[c] = combine(u0, u1, u2, u3, u4, u5, u6, u7);
+            } else {
+                sumG[c] = combine(s0 + gradTail(x, y, dy, mc, isc, false, 0, r, n, channels, p, c),
+                        s1 + gradTail(x, y, dy, mc, isc, false, 1, r, n, channels, p, c),
+                        s2 + gradTail(x, y, dy, mc, isc, false, 2, r, n, channels, p, c),
+                        s3 + gradTail(x, y, dy, mc, isc, false, 3, r, n, channels, p, c),
+                        s4 + gradTail(x, y, dy, mc, isc, false, 4, r, n, channels, p, c),
+                        s5 + gradTail(x, y, dy, mc, isc, false, 5, r, n, channels, p, c),
+                        s6 + gradTail(x, y, dy, mc, isc, false, 6, r, n, channels, p, c), s7 + 0f);
+                sumGX[c] = combine(u0 + gradTail(x, y, dy, mc, isc, true, 0, r, n, channels, p, c),
+                        u1 + gradTail(x, y, dy, mc, isc, true, 1, r, n, channels, p, c),
+                        u2 + gradTail(x, y, dy, mc, isc, true, 2, r, n, channels, p, c),
+                        u3 + gradTail(x, y, dy, mc, isc, true, 3, r, n, channels, p, c),
+                        u4 + gradTail(x, y, dy, mc, isc, true, 4, r, n, channels, p, c),
+                        u5 + gradTail(x, y, dy, mc, isc, true, 5, r, n, channels, p, c),
+                        u6 + gradTail(x, y, dy, mc, isc, true, 6, r, n, channels, p, c), u7 + 0f);
+            }
         }
+    }
+
+    /** Tail partial l of {@link #batchNormSumsUnrolled}'s Σ g (or, with byX, Σ g·x̂); 0f when l >= r. */
+    private static float gradTail(float[] x, float[] y, float[] dy, float mc, float isc, boolean byX, int l, int r,
+                                  int n, int channels, int p, int c) {
+        float t = 0f;
+        if (l >= r) return t;
+        for (int i = 0, e = (c + 1) * p - r + l; i < n; i++, e += channels * p) {
+            float g = grad(y, dy, e);
+            t = byX ? Math.fma(g, (x[e] - mc) * isc, t) : t + g;
+        }
+        return t;
     }
 
     /**
