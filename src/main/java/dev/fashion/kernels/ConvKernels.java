@@ -14,19 +14,20 @@ package dev.fashion.kernels;
  * <p>Every call computes a range of images {@code [i0, i1)} or channels {@code [c0, c1)} so a scheduler
  * can split it. Reproducible as {@link Kernels}: each output element comes from one fixed sequence of
  * operations, the same in both implementations. Per-channel sums (batch norm's statistics and gradients,
- * a convolution's bias gradient) are the only reductions: with p of at least {@link #LANES} positions
- * they keep {@value #LANES} partial sums s_l over the whole blocks of 8 (s_l takes positions l, l+8, ...
- * below full = p rounded down to 8, image after image) and 8 tail partials t_l (position full + l of each
- * image in turn), combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) with r_l = s_l + t_l (r_l = s_l when p
- * is a multiple of 8); with fewer positions (batch norm over [N, features]) one running sum over images.
- * So the order is fixed by the data's shape alone: not by the vector width, the kernels or the thread
- * count. (The tails are separate partials so the vector code adds them in scalar code: JDK 17 allocates
- * for masked vector operations it does not intrinsify.)
+ * a convolution's bias gradient) are the only reductions: with p of at least {@value #LANES} positions
+ * they keep {@value #LANES} partial sums s_l over the whole blocks of 16 (s_l takes positions l, l+16, ...
+ * below full = p rounded down to 16, image after image); when p has a tail (r = p - full &gt; 0), r_l =
+ * s_l + t_l with t_l the chain over position full + l of each image in turn (+0 for l &ge; r), else r_l =
+ * s_l; then the tree ((q0+q1)+(q2+q3))+((q4+q5)+(q6+q7)) over q_l = r_l + r_(l+8). With fewer positions
+ * (batch norm over [N, features]) one running sum over images. So the order is fixed by the data's shape
+ * alone: not by the vector width (16 partials are one 512-bit vector or two 256-bit ones), the kernels
+ * or the thread count. (The tails are separate partials so the vector code adds them in scalar code:
+ * JDK 17 allocates for masked vector operations it does not intrinsify.)
  */
 public interface ConvKernels {
 
     /** Partial sums of a per-channel reduction; see the class comment. */
-    int LANES = 8;
+    int LANES = 16;
 
     /** "scalar" or "vector". */
     String name();

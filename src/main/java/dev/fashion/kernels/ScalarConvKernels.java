@@ -362,66 +362,102 @@ public class ScalarConvKernels implements ConvKernels {
 
     // ---- per-channel reductions and batch normalisation -----------------------------------------------------
 
-    /** Combines the partial sums in the fixed tree every implementation uses. */
-    public static float combine(float s0, float s1, float s2, float s3, float s4, float s5, float s6, float s7) {
+    // The reductions' terms (see reduce): Σ a; Σ (a - m)²; Σ g with g = a where mask > 0 (or mask null), else
+    // +0; Σ g·(y - m)·is with that g, one FMA per term.
+    protected static final int SUM = 0, SQUARES = 1, MASKED = 2, BY_X = 3;
+
+    /**
+     * The fixed tree over the sixteen partials every implementation uses: lanes l and l + 8 first (the two
+     * halves of a 512-bit vector, or the two 256-bit vectors), then ((0+1)+(2+3))+((4+5)+(6+7)).
+     */
+    public static float combine(float r0, float r1, float r2, float r3, float r4, float r5, float r6, float r7,
+                                float r8, float r9, float r10, float r11, float r12, float r13, float r14, float r15) {
+        float s0 = r0 + r8, s1 = r1 + r9, s2 = r2 + r10, s3 = r3 + r11;
+        float s4 = r4 + r12, s5 = r5 + r13, s6 = r6 + r14, s7 = r7 + r15;
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     @Override
     public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
-        for (int c = c0; c < c1; c++) sums[c] = sum(x, null, null, 0f, 0f, n, channels, p, c);
+        for (int c = c0; c < c1; c++) sums[c] = reduce(SUM, x, null, null, 0f, 0f, n, channels, p, c);
     }
 
     @Override
     public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
-        for (int c = c0; c < c1; c++) sums[c] = sum(x, x, null, mean[c], 1f, n, channels, p, c);
+        for (int c = c0; c < c1; c++) sums[c] = reduce(SQUARES, x, null, null, mean[c], 0f, n, channels, p, c);
+    }
+
+    @Override
+    public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
+                              float[] sumGX, int n, int channels, int p, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            sumG[c] = reduce(MASKED, dy, null, y, 0f, 0f, n, channels, p, c);
+            sumGX[c] = reduce(BY_X, dy, x, y, mean[c], invstd[c], n, channels, p, c);
+        }
     }
 
     /**
-     * One channel's reduction in the interface's order, over sixteen named partials (no array: nothing is
-     * allocated). Terms: x when y is null; (x - m)² as fma(d, d, ·) when y == a and mask is null; otherwise
-     * a plays dy, y plays x, and the term is fma(g, (y - m)·is, ·) with g = a, or 0 where mask &lt;= 0.
+     * One channel's reduction in the interface's order, one partial at a time (each is its own chain, so
+     * the order of the partials' loops does not matter): below {@link #LANES} positions one chain over
+     * everything, image after image.
      */
-    private static float sum(float[] a, float[] y, float[] mask, float m, float is, int n, int channels, int p, int c) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f, t7 = 0f;
-        int full = p < LANES ? 0 : p & ~(LANES - 1);
+    private static float reduce(int mode, float[] a, float[] y, float[] mask, float m, float is, int n, int channels,
+                                int p, int c) {
+        if (p < LANES) {
+            float acc = 0f;
+            for (int i = 0; i < n; i++) {
+                for (int e = (i * channels + c) * p, end = e + p; e < end; e++) acc = term(mode, a, y, mask, m, is, e, acc);
+            }
+            return acc;
+        }
+        return combine(partial(mode, a, y, mask, m, is, 0, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 1, n, channels, p, c), partial(mode, a, y, mask, m, is, 2, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 3, n, channels, p, c), partial(mode, a, y, mask, m, is, 4, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 5, n, channels, p, c), partial(mode, a, y, mask, m, is, 6, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 7, n, channels, p, c), partial(mode, a, y, mask, m, is, 8, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 9, n, channels, p, c), partial(mode, a, y, mask, m, is, 10, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 11, n, channels, p, c), partial(mode, a, y, mask, m, is, 12, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 13, n, channels, p, c), partial(mode, a, y, mask, m, is, 14, n, channels, p, c),
+                partial(mode, a, y, mask, m, is, 15, n, channels, p, c));
+    }
+
+    /** Block partial l (positions l, l + 16, ... of each image's whole blocks), plus its tail when p has one. */
+    private static float partial(int mode, float[] a, float[] y, float[] mask, float m, float is, int l, int n,
+                                 int channels, int p, int c) {
+        int full = p & ~(LANES - 1), r = p - full;
+        float s = 0f;
         for (int i = 0; i < n; i++) {
             int at = (i * channels + c) * p;
-            for (int q = 0; q < p; q++) {
-                float t = a[at + q];
-                // Lane: q mod 8 in the full blocks (s), q - full in the tail (t); one chain (t0) below 8 positions.
-                int lane = q < full ? q & 7 : 8 + q - full;
-                float acc = switch (lane) {
-                    case 0 -> s0; case 1 -> s1; case 2 -> s2; case 3 -> s3; case 4 -> s4; case 5 -> s5; case 6 -> s6;
-                    case 7 -> s7; case 8 -> t0; case 9 -> t1; case 10 -> t2; case 11 -> t3; case 12 -> t4; case 13 -> t5;
-                    case 14 -> t6; default -> t7;
-                };
-                if (p < LANES) acc = t0;
-                if (y == null) {
-                    acc += t;
-                } else if (y == a && mask == null) {
-                    float d = t - m;
-                    acc = Math.fma(d, d, acc);
-                } else {
-                    float g = mask == null || mask[at + q] > 0f ? t : 0f;
-                    acc = Math.fma(g, (y[at + q] - m) * is, acc);
-                }
-                if (p < LANES) {
-                    t0 = acc;
-                    continue;
-                }
-                switch (lane) {
-                    case 0 -> s0 = acc; case 1 -> s1 = acc; case 2 -> s2 = acc; case 3 -> s3 = acc; case 4 -> s4 = acc;
-                    case 5 -> s5 = acc; case 6 -> s6 = acc; case 7 -> s7 = acc; case 8 -> t0 = acc; case 9 -> t1 = acc;
-                    case 10 -> t2 = acc; case 11 -> t3 = acc; case 12 -> t4 = acc; case 13 -> t5 = acc; case 14 -> t6 = acc;
-                    default -> t7 = acc;
-                }
+            for (int e = at + l; e < at + full; e += LANES) s = term(mode, a, y, mask, m, is, e, s);
+        }
+        return r == 0 ? s : s + tail(mode, a, y, mask, m, is, l, r, n, channels, p, c);
+    }
+
+    /** Tail partial l: position full + l of each image in turn; +0 when l is not below the tail's length r. */
+    protected static float tail(int mode, float[] a, float[] y, float[] mask, float m, float is, int l, int r, int n,
+                                int channels, int p, int c) {
+        float t = 0f;
+        if (l >= r) return t;
+        for (int i = 0, e = (c + 1) * p - r + l; i < n; i++, e += channels * p) t = term(mode, a, y, mask, m, is, e, t);
+        return t;
+    }
+
+    /** acc plus one term of the reduction {@code mode} at element e, the vector kernels' operations. */
+    private static float term(int mode, float[] a, float[] y, float[] mask, float m, float is, int e, float acc) {
+        switch (mode) {
+            case SUM:
+                return acc + a[e];
+            case SQUARES: {
+                float d = a[e] - m;
+                return Math.fma(d, d, acc);
+            }
+            case MASKED:
+                return acc + (mask == null || mask[e] > 0f ? a[e] : 0f);
+            default: {
+                float g = mask == null || mask[e] > 0f ? a[e] : 0f;
+                return Math.fma(g, (y[e] - m) * is, acc);
             }
         }
-        if (p < LANES) return t0;
-        return full == p ? combine(s0, s1, s2, s3, s4, s5, s6, s7)
-                : combine(s0 + t0, s1 + t1, s2 + t2, s3 + t3, s4 + t4, s5 + t5, s6 + t6, s7 + t7);
     }
 
     @Override
@@ -436,41 +472,6 @@ public class ScalarConvKernels implements ConvKernels {
                 }
             }
         }
-    }
-
-    @Override
-    public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
-                              float[] sumGX, int n, int channels, int p, int c0, int c1) {
-        for (int c = c0; c < c1; c++) {
-            sumG[c] = y == null ? sum(dy, null, null, 0f, 0f, n, channels, p, c) : maskedSum(dy, y, n, channels, p, c);
-            sumGX[c] = sum(dy, x, y, mean[c], invstd[c], n, channels, p, c);
-        }
-    }
-
-    /** Σ (y &gt; 0 ? dy : 0) in the interface's order: the sum of dy·1 where y &gt; 0 through {@link #sum}. */
-    private static float maskedSum(float[] dy, float[] y, int n, int channels, int p, int c) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f, t7 = 0f;
-        int full = p < LANES ? 0 : p & ~(LANES - 1);
-        for (int i = 0; i < n; i++) {
-            int at = (i * channels + c) * p;
-            for (int q = 0; q < p; q++) {
-                float g = y[at + q] > 0f ? dy[at + q] : 0f;
-                if (p < LANES) {
-                    t0 += g;
-                    continue;
-                }
-                switch (q < full ? q & 7 : 8 + q - full) {
-                    case 0 -> s0 += g; case 1 -> s1 += g; case 2 -> s2 += g; case 3 -> s3 += g; case 4 -> s4 += g;
-                    case 5 -> s5 += g; case 6 -> s6 += g; case 7 -> s7 += g; case 8 -> t0 += g; case 9 -> t1 += g;
-                    case 10 -> t2 += g; case 11 -> t3 += g; case 12 -> t4 += g; case 13 -> t5 += g; case 14 -> t6 += g;
-                    default -> t7 += g;
-                }
-            }
-        }
-        if (p < LANES) return t0;
-        return full == p ? combine(s0, s1, s2, s3, s4, s5, s6, s7)
-                : combine(s0 + t0, s1 + t1, s2 + t2, s3 + t3, s4 + t4, s5 + t5, s6 + t6, s7 + t7);
     }
 
     @Override

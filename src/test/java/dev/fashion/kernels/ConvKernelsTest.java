@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The vector convolution kernels against the scalar baseline, to the bit, and against a direct
  * double-precision oracle, on awkward shapes: odd channel counts, one-image batches, padding on every
- * edge, stride 2, positions not a multiple of 8 (the per-channel sums' partials) or under 8.
+ * edge, stride 2, positions not a multiple of 16 (the per-channel sums' partials) or under 16.
  */
 class ConvKernelsTest {
     private static final ConvKernels SCALAR = new ScalarConvKernels();
@@ -183,9 +183,9 @@ class ConvKernelsTest {
         assertArrayEquals(dx1, dx2);
     }
 
-    /** Positions per channel: under 8 (features), 8, and not multiples of 8 (49, 196 of the reference CNN). */
+    /** Positions per channel: under 16 (features), 16, and not multiples of 16 (49, 196 of the reference CNN). */
     @ParameterizedTest
-    @ValueSource(ints = {1, 3, 7, 8, 9, 49, 196, 784})
+    @ValueSource(ints = {1, 3, 7, 8, 9, 15, 16, 17, 31, 49, 196, 784})
     void batchNormKernelsVectorEqualsScalar(int p) {
         int n = p > 100 ? 3 : 5, channels = 5;
         float[] x = random(n * channels * p, 5), dy = random(x.length, 6);
@@ -256,5 +256,35 @@ class ConvKernelsTest {
         vector.fromChannelMajor(cm, back2, bias, channels, p, 0, cols, 0, n);
         assertArrayEquals(back, back2);
         for (int i = 0; i < x.length; i++) assertEquals(x[i] + bias[i / p % channels], back[i], 0f);
+    }
+
+    /** The sums' order is the interface's, written out here from its description: checked to the bit. */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 16, 17, 196, 784})
+    void channelSumsFollowTheDocumentedOrder(int p) {
+        int n = 3, channels = 2, c = 1;
+        float[] x = random(n * channels * p, 11);
+        for (int i = 0; i < x.length; i += 3) x[i] *= 1e4f; // magnitudes far apart, so the order shows in the bits
+        float expected = 0f;
+        if (p < 16) {
+            for (int i = 0; i < n; i++) for (int q = 0; q < p; q++) expected += x[(i * channels + c) * p + q];
+        } else {
+            int full = p / 16 * 16, r = p - full;
+            float[] rl = new float[16];
+            for (int l = 0; l < 16; l++) {
+                float s = 0f, t = 0f;
+                for (int i = 0; i < n; i++) for (int q = l; q < full; q += 16) s += x[(i * channels + c) * p + q];
+                for (int i = 0; l < r && i < n; i++) t += x[(i * channels + c) * p + full + l];
+                rl[l] = r > 0 ? s + t : s;
+            }
+            float[] q = new float[8];
+            for (int l = 0; l < 8; l++) q[l] = rl[l] + rl[l + 8];
+            expected = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+        }
+        float[] sums = new float[channels], sums2 = new float[channels];
+        SCALAR.channelSums(x, sums, n, channels, p, 0, channels);
+        vector.channelSums(x, sums2, n, channels, p, 0, channels);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(sums[c]), "scalar, p = " + p);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(sums2[c]), "vector, p = " + p);
     }
 }

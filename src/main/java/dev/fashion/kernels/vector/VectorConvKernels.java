@@ -14,27 +14,26 @@ import jdk.incubator.vector.VectorSpecies;
  * and the layout changes are {@link System#arraycopy} row copies (already vector moves), and the other
  * pools are rare and scalar.
  *
- * <p>The per-channel sums keep their eight block partials in one 8-lane vector whatever the hardware
- * width (a 512-bit vector would change the order, and the bits, on AVX-512 against AVX2): lane l is
- * partial s_l of the interface's order; the tail partials are scalar locals. Element-wise sweeps use the
- * widest species: their bits do not depend on the width.
+ * <p>The per-channel sums keep the interface's sixteen block partials in vector lanes (one 512-bit
+ * vector or two 256-bit ones: the same partials, so the same bits, on AVX-512 and AVX2); the tail partials
+ * and the final tree are the scalar baseline's. Element-wise sweeps use the widest species: their bits do
+ * not depend on the width.
  */
 public final class VectorConvKernels extends ScalarConvKernels {
 
     private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
     private static final int L = S.length();
-    /** The reductions' species: {@code LANES} partials, always. */
-    private static final VectorSpecies<Float> R = FloatVector.SPECIES_256;
     /**
-     * The reductions run on R only where R is the species of every other kernel (8 lanes: AVX2). With
-     * 512-bit kernels, a second species in the same JVM broke JDK 17's matmul: the shared JDK methods
-     * (fromArray, fma, intoArray) saw two vector classes in their profiles, C2 then could not prove a
-     * micro-kernel's accumulators were 512-bit vectors, and left its stores un-intrinsified (boxed vectors,
-     * "missing constant: vclass" under -XX:+PrintIntrinsics). The reference CNN trained 3.2x slower per
-     * step, allocating on every step. There the eight partials are eight scalar chains, unrolled: the same
-     * operations and order, about 1-2% of a CNN step.
+     * The per-channel sums run on S itself, one vector of partials at 512 bits and two at 256, and in the
+     * scalar baseline's code at other widths. Never on a second species: with 512-bit kernels, an 8-lane
+     * species for the sums broke JDK 17's matmul (the shared JDK methods fromArray, fma and intoArray saw
+     * two vector classes in their profiles, C2 could not prove a micro-kernel's accumulators were 512-bit
+     * vectors and left its stores un-intrinsified: boxed vectors, the CNN 3.2x slower, allocating).
      */
-    private static final boolean VECTOR_SUMS = L == LANES;
+    private static final boolean VECTOR_SUMS = L == LANES || 2 * L == LANES;
+    private static final boolean TWO = 2 * L == LANES;
+    /** Per-thread lanes of the sums' accumulators, read back as floats (grow-never, so nothing per call). */
+    private static final ThreadLocal<float[]> LANE_BUFFER = ThreadLocal.withInitial(() -> new float[LANES]);
 
     public VectorConvKernels() {
         if (VectorShapes.PROBLEM != null) throw new UnsupportedOperationException(VectorShapes.PROBLEM);
@@ -130,290 +129,124 @@ public final class VectorConvKernels extends ScalarConvKernels {
      * The reductions run as one flat loop over every block of every image (the image changes inside it):
      * on JDK 17, C2 keeps a vector accumulator in a register only in the innermost loop, and a nested
      * image loop boxed it on every block (measured: 788 KB allocated per call at 16 images x 32 x 196).
+     * Partial l of the interface's order is lane l of a0 (512-bit: one vector holds all sixteen), or lane
+     * l - 8 of a1 from l = 8 on (256-bit: two vectors). After the loop the lanes go to a per-thread buffer
+     * (a vector passed to a method that is not inlined is boxed, and the loop's accumulator with it) and
+     * the tails and the tree are the scalar baseline's, on floats.
      */
 
     @Override
     public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
-        if (p < LANES) {
+        if (p < LANES || !VECTOR_SUMS) {
             super.channelSums(x, sums, n, channels, p, c0, c1);
             return;
         }
-        if (!VECTOR_SUMS) {
-            channelSumsUnrolled(x, null, sums, n, channels, p, c0, c1);
-            return;
-        }
-        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        float[] lanes = LANE_BUFFER.get();
+        int full = p & ~(LANES - 1), blocks = n * (full / LANES);
         for (int c = c0; c < c1; c++) {
-            FloatVector acc = FloatVector.zero(R);
-            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
             int i = 0, at = c * p, q = 0;
             for (int k = 0; k < blocks; k++) {
-                acc = acc.add(FloatVector.fromArray(R, x, at + q));
+                a0 = a0.add(FloatVector.fromArray(S, x, at + q));
+                if (TWO) a1 = a1.add(FloatVector.fromArray(S, x, at + q + L));
                 q += LANES;
                 if (q == full) {
-                    // The image's tail (up to 7 positions) in scalar partials: masked vector operations allocate on JDK 17.
-                    int e = at + full;
-                    if (r > 0) t0 += x[e];
-                    if (r > 1) t1 += x[e + 1];
-                    if (r > 2) t2 += x[e + 2];
-                    if (r > 3) t3 += x[e + 3];
-                    if (r > 4) t4 += x[e + 4];
-                    if (r > 5) t5 += x[e + 5];
-                    if (r > 6) t6 += x[e + 6];
                     q = 0;
                     i++;
                     at = (i * channels + c) * p;
                 }
             }
-            sums[c] = combine(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6),
-                    acc.lane(7), r, t0, t1, t2, t3, t4, t5, t6);
+            a0.intoArray(lanes, 0);
+            if (TWO) a1.intoArray(lanes, L);
+            sums[c] = finish(lanes, SUM, x, null, null, 0f, 0f, n, channels, p, c);
         }
     }
 
     @Override
     public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
-        if (p < LANES) {
+        if (p < LANES || !VECTOR_SUMS) {
             super.channelSquaredDeviations(x, mean, sums, n, channels, p, c0, c1);
             return;
         }
-        if (!VECTOR_SUMS) {
-            channelSumsUnrolled(x, mean, sums, n, channels, p, c0, c1);
-            return;
-        }
-        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        float[] lanes = LANE_BUFFER.get();
+        int full = p & ~(LANES - 1), blocks = n * (full / LANES);
         for (int c = c0; c < c1; c++) {
             float mc = mean[c];
-            FloatVector m = FloatVector.broadcast(R, mc);
-            FloatVector acc = FloatVector.zero(R);
-            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f, t4 = 0f, t5 = 0f, t6 = 0f;
+            FloatVector m = FloatVector.broadcast(S, mc);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
             int i = 0, at = c * p, q = 0;
             for (int k = 0; k < blocks; k++) {
-                FloatVector d = FloatVector.fromArray(R, x, at + q).sub(m);
-                acc = d.fma(d, acc);
+                FloatVector d = FloatVector.fromArray(S, x, at + q).sub(m);
+                a0 = d.fma(d, a0);
+                if (TWO) {
+                    FloatVector d1 = FloatVector.fromArray(S, x, at + q + L).sub(m);
+                    a1 = d1.fma(d1, a1);
+                }
                 q += LANES;
                 if (q == full) {
-                    int e = at + full;
-                    if (r > 0) t0 = sq(x[e] - mc, t0);
-                    if (r > 1) t1 = sq(x[e + 1] - mc, t1);
-                    if (r > 2) t2 = sq(x[e + 2] - mc, t2);
-                    if (r > 3) t3 = sq(x[e + 3] - mc, t3);
-                    if (r > 4) t4 = sq(x[e + 4] - mc, t4);
-                    if (r > 5) t5 = sq(x[e + 5] - mc, t5);
-                    if (r > 6) t6 = sq(x[e + 6] - mc, t6);
                     q = 0;
                     i++;
                     at = (i * channels + c) * p;
                 }
             }
-            sums[c] = combine(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6),
-                    acc.lane(7), r, t0, t1, t2, t3, t4, t5, t6);
+            a0.intoArray(lanes, 0);
+            if (TWO) a1.intoArray(lanes, L);
+            sums[c] = finish(lanes, SQUARES, x, null, null, mc, 0f, n, channels, p, c);
         }
-    }
-
-    private static float sq(float d, float acc) {
-        return Math.fma(d, d, acc);
     }
 
     @Override
     public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
                               float[] sumGX, int n, int channels, int p, int c0, int c1) {
-        if (p < LANES) {
+        if (p < LANES || !VECTOR_SUMS) {
             super.batchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
             return;
         }
-        if (!VECTOR_SUMS) {
-            batchNormSumsUnrolled(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
-            return;
-        }
-        int full = p & ~(LANES - 1), r = p - full, blocks = n * (full / LANES);
+        float[] lanes = LANE_BUFFER.get();
+        int full = p & ~(LANES - 1), blocks = n * (full / LANES);
+        FloatVector zero = FloatVector.zero(S);
         for (int c = c0; c < c1; c++) {
             float mc = mean[c], isc = invstd[c];
-            FloatVector m = FloatVector.broadcast(R, mc), is = FloatVector.broadcast(R, isc);
-            FloatVector sg = FloatVector.zero(R), sgx = FloatVector.zero(R);
-            float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, g4 = 0f, g5 = 0f, g6 = 0f;
-            float h0 = 0f, h1 = 0f, h2 = 0f, h3 = 0f, h4 = 0f, h5 = 0f, h6 = 0f;
+            FloatVector m = FloatVector.broadcast(S, mc), is = FloatVector.broadcast(S, isc);
+            FloatVector g0 = zero, g1 = zero, h0 = zero, h1 = zero;
             int i = 0, at = c * p, q = 0;
             for (int k = 0; k < blocks; k++) {
-                FloatVector g = FloatVector.fromArray(R, dy, at + q);
-                if (y != null) {
-                    g = FloatVector.zero(R).blend(g, FloatVector.fromArray(R, y, at + q).compare(VectorOperators.GT, 0f));
+                int e = at + q;
+                FloatVector g = FloatVector.fromArray(S, dy, e);
+                if (y != null) g = zero.blend(g, FloatVector.fromArray(S, y, e).compare(VectorOperators.GT, 0f));
+                g0 = g0.add(g);
+                h0 = g.fma(FloatVector.fromArray(S, x, e).sub(m).mul(is), h0);
+                if (TWO) {
+                    FloatVector gb = FloatVector.fromArray(S, dy, e + L);
+                    if (y != null) gb = zero.blend(gb, FloatVector.fromArray(S, y, e + L).compare(VectorOperators.GT, 0f));
+                    g1 = g1.add(gb);
+                    h1 = gb.fma(FloatVector.fromArray(S, x, e + L).sub(m).mul(is), h1);
                 }
-                FloatVector xh = FloatVector.fromArray(R, x, at + q).sub(m).mul(is);
-                sg = sg.add(g);
-                sgx = g.fma(xh, sgx);
                 q += LANES;
                 if (q == full) {
-                    for (int j = 0, e = at + full; j < r; j++, e++) {
-                        float gs = y == null || y[e] > 0f ? dy[e] : 0f;
-                        float xs = (x[e] - mc) * isc;
-                        switch (j) {
-                            case 0 -> { g0 += gs; h0 = Math.fma(gs, xs, h0); }
-                            case 1 -> { g1 += gs; h1 = Math.fma(gs, xs, h1); }
-                            case 2 -> { g2 += gs; h2 = Math.fma(gs, xs, h2); }
-                            case 3 -> { g3 += gs; h3 = Math.fma(gs, xs, h3); }
-                            case 4 -> { g4 += gs; h4 = Math.fma(gs, xs, h4); }
-                            case 5 -> { g5 += gs; h5 = Math.fma(gs, xs, h5); }
-                            default -> { g6 += gs; h6 = Math.fma(gs, xs, h6); }
-                        }
-                    }
                     q = 0;
                     i++;
                     at = (i * channels + c) * p;
                 }
             }
-            sumG[c] = combine(sg.lane(0), sg.lane(1), sg.lane(2), sg.lane(3), sg.lane(4), sg.lane(5), sg.lane(6),
-                    sg.lane(7), r, g0, g1, g2, g3, g4, g5, g6);
-            sumGX[c] = combine(sgx.lane(0), sgx.lane(1), sgx.lane(2), sgx.lane(3), sgx.lane(4), sgx.lane(5), sgx.lane(6),
-                    sgx.lane(7), r, h0, h1, h2, h3, h4, h5, h6);
+            g0.intoArray(lanes, 0);
+            if (TWO) g1.intoArray(lanes, L);
+            sumG[c] = finish(lanes, MASKED, dy, null, y, 0f, 0f, n, channels, p, c);
+            h0.intoArray(lanes, 0);
+            if (TWO) h1.intoArray(lanes, L);
+            sumGX[c] = finish(lanes, BY_X, dy, x, y, mc, isc, n, channels, p, c);
         }
     }
 
-    // The same reductions without R (see VECTOR_SUMS): partial l as scalar chain s_l over positions l, l+8, ...
-    // of each image's whole blocks, then the tail partials, exactly as the vector loops above. The tails are
-    // separate chains, so they run in loops of their own, one tail partial at a time, after the blocks: the
-    // block loop then keeps only its own accumulators live (8 or 16 floats, in registers; with the 7 or 14
-    // tail partials beside them it spilled: bn1's backward sums took 5 ms a batch on one thread).
-
-    /** Σ x (mean null) or Σ (x - mean)² per channel: one method, the branch on mean is loop-invariant. */
-    private void channelSumsUnrolled(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
-        int full = p & ~(LANES - 1), r = p - full;
-        boolean squares = mean != null;
-        for (int c = c0; c < c1; c++) {
-            float mc = squares ? mean[c] : 0f;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            for (int i = 0; i < n; i++) {
-                int at = (i * channels + c) * p;
-                for (int e = at; e < at + full; e += LANES) {
-                    s0 = term(squares, x[e], mc, s0);
-                    s1 = term(squares, x[e + 1], mc, s1);
-                    s2 = term(squares, x[e + 2], mc, s2);
-                    s3 = term(squares, x[e + 3], mc, s3);
-                    s4 = term(squares, x[e + 4], mc, s4);
-                    s5 = term(squares, x[e + 5], mc, s5);
-                    s6 = term(squares, x[e + 6], mc, s6);
-                    s7 = term(squares, x[e + 7], mc, s7);
-                }
-            }
-            if (r == 0) {
-                sums[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7);
-            } else {
-                // As combine(..., r, t0..t6): every s_l plus its tail partial (+0f where there is none).
-                sums[c] = combine(s0 + tail(x, mc, squares, 0, r, n, channels, p, c),
-                        s1 + tail(x, mc, squares, 1, r, n, channels, p, c), s2 + tail(x, mc, squares, 2, r, n, channels, p, c),
-                        s3 + tail(x, mc, squares, 3, r, n, channels, p, c), s4 + tail(x, mc, squares, 4, r, n, channels, p, c),
-                        s5 + tail(x, mc, squares, 5, r, n, channels, p, c), s6 + tail(x, mc, squares, 6, r, n, channels, p, c),
-                        s7 + 0f);
-            }
+    /** Block partials in lanes[0..16), plus the tail partials when p has a tail, in the interface's tree. */
+    private static float finish(float[] lanes, int mode, float[] a, float[] y, float[] mask, float m, float is,
+                                int n, int channels, int p, int c) {
+        int r = p & (LANES - 1);
+        if (r > 0) {
+            for (int l = 0; l < LANES; l++) lanes[l] += tail(mode, a, y, mask, m, is, l, r, n, channels, p, c);
         }
-    }
-
-    /** Tail partial l of {@link #channelSumsUnrolled}: position full + l of each image in turn (0f when l >= r). */
-    private static float tail(float[] x, float mc, boolean squares, int l, int r, int n, int channels, int p, int c) {
-        float t = 0f;
-        if (l >= r) return t;
-        for (int i = 0, e = (c + 1) * p - r + l; i < n; i++, e += channels * p) t = term(squares, x[e], mc, t);
-        return t;
-    }
-
-    /** The vector loops' per-element step: acc + v, or fma(v - m, v - m, acc). */
-    private static float term(boolean squares, float v, float m, float acc) {
-        return squares ? sq(v - m, acc) : acc + v;
-    }
-
-    /** sumG over the masked gradient g and sumGX over g·x̂: block partials, then the tails, as the vector loop. */
-    private void batchNormSumsUnrolled(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
-                                       float[] sumGX, int n, int channels, int p, int c0, int c1) {
-        int full = p & ~(LANES - 1), r = p - full;
-        for (int c = c0; c < c1; c++) {
-            float mc = mean[c], isc = invstd[c];
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            float u0 = 0f, u1 = 0f, u2 = 0f, u3 = 0f, u4 = 0f, u5 = 0f, u6 = 0f, u7 = 0f;
-            for (int i = 0; i < n; i++) {
-                int at = (i * channels + c) * p;
-                for (int e = at; e < at + full; e += LANES) {
-                    float v;
-                    v = grad(y, dy, e);
-                    s0 += v;
-                    u0 = Math.fma(v, (x[e] - mc) * isc, u0);
-                    v = grad(y, dy, e + 1);
-                    s1 += v;
-                    u1 = Math.fma(v, (x[e + 1] - mc) * isc, u1);
-                    v = grad(y, dy, e + 2);
-                    s2 += v;
-                    u2 = Math.fma(v, (x[e + 2] - mc) * isc, u2);
-                    v = grad(y, dy, e + 3);
-                    s3 += v;
-                    u3 = Math.fma(v, (x[e + 3] - mc) * isc, u3);
-                    v = grad(y, dy, e + 4);
-                    s4 += v;
-                    u4 = Math.fma(v, (x[e + 4] - mc) * isc, u4);
-                    v = grad(y, dy, e + 5);
-                    s5 += v;
-                    u5 = Math.fma(v, (x[e + 5] - mc) * isc, u5);
-                    v = grad(y, dy, e + 6);
-                    s6 += v;
-                    u6 = Math.fma(v, (x[e + 6] - mc) * isc, u6);
-                    v = grad(y, dy, e + 7);
-                    s7 += v;
-                    u7 = Math.fma(v, (x[e + 7] - mc) * isc, u7);
-                }
-            }
-            if (r == 0) {
-                sumG[c] = combine(s0, s1, s2, s3, s4, s5, s6, s7);
-                sumGX[c] = combine(u0, u1, u2, u3, u4, u5, u6, u7);
-            } else {
-                sumG[c] = combine(s0 + gradTail(x, y, dy, mc, isc, false, 0, r, n, channels, p, c),
-                        s1 + gradTail(x, y, dy, mc, isc, false, 1, r, n, channels, p, c),
-                        s2 + gradTail(x, y, dy, mc, isc, false, 2, r, n, channels, p, c),
-                        s3 + gradTail(x, y, dy, mc, isc, false, 3, r, n, channels, p, c),
-                        s4 + gradTail(x, y, dy, mc, isc, false, 4, r, n, channels, p, c),
-                        s5 + gradTail(x, y, dy, mc, isc, false, 5, r, n, channels, p, c),
-                        s6 + gradTail(x, y, dy, mc, isc, false, 6, r, n, channels, p, c), s7 + 0f);
-                sumGX[c] = combine(u0 + gradTail(x, y, dy, mc, isc, true, 0, r, n, channels, p, c),
-                        u1 + gradTail(x, y, dy, mc, isc, true, 1, r, n, channels, p, c),
-                        u2 + gradTail(x, y, dy, mc, isc, true, 2, r, n, channels, p, c),
-                        u3 + gradTail(x, y, dy, mc, isc, true, 3, r, n, channels, p, c),
-                        u4 + gradTail(x, y, dy, mc, isc, true, 4, r, n, channels, p, c),
-                        u5 + gradTail(x, y, dy, mc, isc, true, 5, r, n, channels, p, c),
-                        u6 + gradTail(x, y, dy, mc, isc, true, 6, r, n, channels, p, c), u7 + 0f);
-            }
-        }
-    }
-
-    /** Tail partial l of {@link #batchNormSumsUnrolled}'s Σ g (or, with byX, Σ g·x̂); 0f when l >= r. */
-    private static float gradTail(float[] x, float[] y, float[] dy, float mc, float isc, boolean byX, int l, int r,
-                                  int n, int channels, int p, int c) {
-        float t = 0f;
-        if (l >= r) return t;
-        for (int i = 0, e = (c + 1) * p - r + l; i < n; i++, e += channels * p) {
-            float g = grad(y, dy, e);
-            t = byX ? Math.fma(g, (x[e] - mc) * isc, t) : t + g;
-        }
-        return t;
-    }
-
-    /**
-     * dy where the fused ReLU passed it (y &gt; 0, or no ReLU), else +0: the vector loop's blend, by a bit
-     * mask. y is ReLU output, positive about half the time at random, and the branch this replaces
-     * mispredicted that often. y &gt; 0 exactly when its bits, less one, are below +infinity's as
-     * unsigned numbers (zeros, negatives and NaNs are not).
-     */
-    private static float grad(float[] y, float[] dy, int e) {
-        if (y == null) return dy[e];
-        long below = ((Float.floatToRawIntBits(y[e]) - 1) & 0xffffffffL) - 0x7f800000L;
-        int pass = (int) -(below >>> 63);
-        return Float.intBitsToFloat(Float.floatToRawIntBits(dy[e]) & pass);
-    }
-
-    /**
-     * The interface's combination: block partial l (lanes extracted by the caller: a vector passed to a
-     * method that is not inlined is boxed, and the loop's accumulator with it, on every iteration) plus
-     * tail partial l when there is a tail, in the fixed tree.
-     */
-    private static float combine(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7, int r,
-                                 float t0, float t1, float t2, float t3, float t4, float t5, float t6) {
-        if (r == 0) return combine(v0, v1, v2, v3, v4, v5, v6, v7);
-        return combine(v0 + t0, v1 + t1, v2 + t2, v3 + t3, v4 + t4, v5 + t5, v6 + t6, v7 + 0f);
+        return combine(lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7], lanes[8],
+                lanes[9], lanes[10], lanes[11], lanes[12], lanes[13], lanes[14], lanes[15]);
     }
 
     @Override
