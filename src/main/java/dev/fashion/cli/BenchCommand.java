@@ -132,9 +132,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * The peak measured before the steps ({@code first}), measured again (twice at most, keeping the best)
-     * while a phase ran faster than it: a peak
-     * is a maximum, and a busy host or a late compile only lowers it. Seen on 2 shared cores, JDK 17: one
-     * measurement read 48.8 GFLOP/s against the 408-422 of other runs, and the table showed conv2 at 325%.
+     * while a phase ran faster than it: a peak is a maximum, and a busy host or a late compile only lowers
+     * it. Seen on 2 shared cores, JDK 17: one measurement read 48.8 GFLOP/s against the 408-422 of other
+     * runs, and the table showed conv2 at 325%.
      */
     static PeakRate.Result measurePeak(ParallelKernels kernels, StepBenchmark.Result r, PeakRate.Result first) {
         double fastest = fastestRate(r);

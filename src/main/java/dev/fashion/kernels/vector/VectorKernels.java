@@ -1124,13 +1124,12 @@ public final class VectorKernels implements Kernels {
     @Override
     public long fmaProbe(long flops, float[] sink) {
         long perRound = 2L * 12 * L;
-        // An int loop: JDK 17's C2 does not make a long-counted loop a counted one.
-        int rounds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (flops + perRound - 1) / perRound));
+        long rounds = Math.max(1, (flops + perRound - 1) / perRound);
         FloatVector m = FloatVector.broadcast(S, 0.999f), c = FloatVector.broadcast(S, 1e-3f);
         FloatVector a0 = FloatVector.broadcast(S, sink[0]), a1 = a0.add(1f), a2 = a0.add(2f), a3 = a0.add(3f);
         FloatVector a4 = a0.add(4f), a5 = a0.add(5f), a6 = a0.add(6f), a7 = a0.add(7f);
         FloatVector a8 = a0.add(8f), a9 = a0.add(9f), a10 = a0.add(10f), a11 = a0.add(11f);
-        for (int r = 0; r < rounds; r++) {
+        for (long r = 0; r < rounds; r++) {
             a0 = a0.fma(m, c); a1 = a1.fma(m, c); a2 = a2.fma(m, c); a3 = a3.fma(m, c);
             a4 = a4.fma(m, c); a5 = a5.fma(m, c); a6 = a6.fma(m, c); a7 = a7.fma(m, c);
             a8 = a8.fma(m, c); a9 = a9.fma(m, c); a10 = a10.fma(m, c); a11 = a11.fma(m, c);
