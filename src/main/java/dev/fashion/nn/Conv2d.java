@@ -1,8 +1,11 @@
 package dev.fashion.nn;
 
+import dev.fashion.kernels.ConvKernels;
 import dev.fashion.kernels.ConvShape;
-import dev.fashion.parallel.ParallelConvKernels;
+import dev.fashion.kernels.Kernels;
 import dev.fashion.parallel.ParallelKernels;
+import dev.fashion.parallel.Partition;
+import dev.fashion.parallel.Scheduler;
 
 import java.util.List;
 
@@ -11,26 +14,35 @@ import java.util.List;
  * {@code [out, in, kh, kw]} as PyTorch stores it, optional bias.
  *
  * <p>Lowered to the packed matmul: im2col builds the channel-major column matrix {@code [in·kh·kw,
- * images·positions]} of a chunk of images, and one matmul per chunk computes every output channel of every
- * image at once: Y [out, images·positions] = W [out, in·kh·kw] · col. Backward reuses the forward's
- * columns: dW = dY·colᵀ (one long k = images·positions reduction per weight, in image order, so the
- * chunking and the thread count do not change its bits) and dcol = Wᵀ·dY, scattered back by col2im. At the
- * reference shapes the matmul's n is 25,088 (conv2) to 100,352 (conv1) columns wide, so the kernel runs
- * on full register tiles; one matmul per image (n = 196 or 784) would run 128 small problems with a
- * packing pass each. NCHW stays the layout between layers: moving a chunk to and from channel-major is a
- * row copy per (image, channel), a few percent of the matmul's time.
+ * images·positions]} of a group of images, and one matmul per group computes every output channel of every
+ * image at once: Y [out, images·positions] = W [out, in·kh·kw] · col. Backward rebuilds the group's
+ * columns: the group's dW = dY·colᵀ and dcol = Wᵀ·dY, scattered back by col2im. At the reference shapes a
+ * group's matmul is 1,568 (conv2) to 12,544 (conv1) columns wide, so the kernel runs on full register
+ * tiles; one matmul per image (n = 196 or 784) would run 128 small problems with a packing pass each. NCHW
+ * stays the layout between layers: moving a group to and from channel-major is a row copy per (image,
+ * channel), a few percent of the matmul's time.
  *
- * <p>A chunk holds at most {@value #CHUNK_VALUES} values of columns (2 MB), so a chunk's columns are still
- * in cache when the matmul reads them after im2col wrote them, and again in the backward pass: 9 images for
- * conv2 (288 x 1,764), 20 for conv1. The whole batch at once (29 MB of columns for conv2 at batch 128, from
- * memory every pass) was slower: one thread, conv2's forward + both gradients, 48 ms against 38 (256-bit
- * vectors) and 45 against 33 (512-bit) per batch of 128 on an AMD EPYC Zen 4; chunks of 4 to 16 images
- * were within 3% of each other. Chunking changes no bits: every output is one FMA chain over the patch,
- * and the weight gradient continues its chains chunk after chunk, in image order.
+ * <p>A group holds at most {@value #GROUP_VALUES} values of columns or output (2 MB), rounded down to a
+ * power of two images: 8 for conv2 (288 x 1,568), 16 for conv1. So a group's columns are still in cache
+ * when the matmul reads them after im2col wrote them. The whole batch at once (29 MB of columns for conv2
+ * at batch 128, from memory every pass) was slower: one thread, conv2's forward + both gradients, 45
+ * against 33 ms per batch of 128 on an AMD EPYC Zen 4; groups of 4 to 16 images were within 3% of each
+ * other, and 2^17 to 2^20 values per group within the noise on a Zen 5.
+ *
+ * <p>Threads take whole groups, each with its own buffers: im2col, the matmuls and the layout moves of a
+ * group run on one core, in its cache. Splitting each of those calls over both cores instead (as until
+ * 2026-12) made every step move a group's columns between the cores' caches: AMD EPYC Zen 5, 2 threads,
+ * batch 128, conv2 backward 12.0 -> 8.5 ms, conv1 backward 2.9 -> 1.7, the CNN step 30.4 -> 25.2. Groups
+ * are a power of two images so that batch 128 splits evenly over 2 (or 4, 8) threads.
+ *
+ * <p>Bits: every output and input-gradient element is one FMA chain over the patch or the output
+ * channels, whoever computes it. The weight gradient is a sum over images: each group's partial sum is
+ * one FMA chain in image order, and the partials are added in group order. The group size depends on the
+ * shape and the batch, never on the thread count or kernels, so neither changes the weights' bits.
  */
 public final class Conv2d extends Layer {
-    /** Values in one chunk's column matrix (and output block): sized for the cache, see the class comment. */
-    public static final int CHUNK_VALUES = 1 << 19;
+    /** Values in one group's column matrix (and output block): sized for the cache, see the class comment. */
+    public static final int GROUP_VALUES = 1 << 19;
     /** More weights or output values per image than this is refused before allocating (as linear's limit). */
     static final long MAX_VALUES = 1L << 27;
 
@@ -40,14 +52,9 @@ public final class Conv2d extends Layer {
     private Parameter weight;
     private Parameter bias;
     private ConvShape g;
-    private int chunkValues = CHUNK_VALUES;
+    private int groupValues = GROUP_VALUES;
 
-    // Grow-only buffers shared by every workspace of this model (passes never interleave).
-    private float[] col = new float[0];
-    private float[] yt = new float[0];
-    /** The input whose columns {@link #col} holds (whole batch of n images), or null. */
-    private float[] colInput;
-    private int colImages;
+    private final GroupPass pass = new GroupPass();
 
     public Conv2d(String name, int in, int out, int kh, int kw, int sh, int sw, int ph, int pw, boolean bias) {
         super(name);
@@ -126,68 +133,119 @@ public final class Conv2d extends Layer {
                 + (bias == null ? 0 : (long) n * out * g.positions());
     }
 
-    /** Images per chunk, so that neither the columns nor the output block exceed {@link #chunkValues}. */
-    int chunk(int n) {
-        return imagesPerChunk(g, out, n, chunkValues);
+    int group(int n) {
+        return imagesPerGroup(g, out, n, groupValues);
     }
 
     /**
-     * Images per chunk of a convolution of shape g with {@code out} channels over n images, at most
-     * {@code values} values of columns or output each ({@link #CHUNK_VALUES} in training; public so the
-     * benchmarks chunk as the layer does).
+     * Images per group of a convolution of shape g with {@code out} channels over n images: the most
+     * that keep the columns and the output within {@code values} values each ({@link #GROUP_VALUES} in
+     * training), rounded down to a power of two, and at least one. Public so the benchmarks group as the
+     * layer does.
      */
-    public static int imagesPerChunk(ConvShape g, int out, int n, long values) {
+    public static int imagesPerGroup(ConvShape g, int out, int n, long values) {
         long perImage = (long) Math.max(g.patch(), out) * g.positions();
-        return (int) Math.max(1, Math.min(n, values / perImage));
+        return Integer.highestOneBit((int) Math.max(1, Math.min(n, values / perImage)));
     }
 
-    /** Sets the chunk's size in values: tests use it to compare chunkings. */
-    void chunkValues(int values) {
-        chunkValues = values;
-    }
-
-    private void ensure(int chunk) {
-        long cols = (long) chunk * g.positions();
-        if (col.length < g.patch() * cols) col = new float[Math.toIntExact(g.patch() * cols)];
-        if (yt.length < out * cols) yt = new float[Math.toIntExact(out * cols)];
+    /** Sets the group's size in values: tests use it to compare groupings. */
+    void groupValues(int values) {
+        groupValues = values;
     }
 
     @Override
     public void forward(Context ctx, float[] x, float[] y, float[] scratch, int n, boolean training) {
-        ParallelKernels k = ctx.kernels();
-        ParallelConvKernels conv = k.conv();
-        int chunk = chunk(n), p = g.positions();
-        ensure(chunk);
-        for (int i0 = 0; i0 < n; i0 += chunk) {
-            int i1 = Math.min(n, i0 + chunk), cols = (i1 - i0) * p;
-            conv.im2col(x, col, g, cols, i0, i1);
-            k.matmul(weight.data(), col, yt, out, g.patch(), cols, false);
-            conv.fromChannelMajor(yt, y, bias == null ? null : bias.data(), out, p, cols, i0, i1);
-        }
-        // The columns of a one-chunk batch serve the weight gradient, when training follows.
-        colInput = training && chunk >= n ? x : null;
-        colImages = n;
+        pass.run(ctx, x, y, null, null, n, false);
     }
 
     @Override
     public void backward(Context ctx, float[] x, float[] y, float[] dy, float[] dx, float[] scratch, int n) {
-        ParallelKernels k = ctx.kernels();
-        ParallelConvKernels conv = k.conv();
-        int chunk = chunk(n), p = g.positions();
-        ensure(chunk);
-        if (bias != null) conv.channelSums(dy, bias.grad(), n, out, p);
-        for (int i0 = 0; i0 < n; i0 += chunk) {
-            int i1 = Math.min(n, i0 + chunk), cols = (i1 - i0) * p;
-            conv.toChannelMajor(dy, yt, out, p, cols, i0, i1);
-            if (colInput != x || colImages != n || chunk < n) conv.im2col(x, col, g, cols, i0, i1);
-            // dW [out, patch] (+)= dY [out, cols] · col [patch, cols]ᵀ: chunk after chunk continues each FMA chain.
-            k.matmulTransB(yt, col, weight.grad(), out, cols, g.patch(), i0 > 0);
-            if (dx != null) {
-                // dcol [patch, cols] = Wᵀ · dY, into the columns' buffer (they are used up).
-                k.matmulTransA(weight.data(), yt, col, g.patch(), out, cols, false);
-                conv.col2im(col, dx, g, cols, i0, i1);
+        if (bias != null) ctx.kernels().conv().channelSums(dy, bias.grad(), n, out, g.positions());
+        pass.run(ctx, x, null, dy, dx, n, true);
+        // dW = the groups' partial gradients summed in group order: the same bits for any thread count.
+        float[] dw = weight.grad();
+        float[][] partials = pass.partials;
+        System.arraycopy(partials[0], 0, dw, 0, dw.length);
+        for (int q = 1; q < pass.groups; q++) {
+            float[] part = partials[q];
+            for (int i = 0; i < dw.length; i++) dw[i] += part[i];
+        }
+    }
+
+    /**
+     * One pass (forward or backward) over the batch's image groups, split over the scheduler into
+     * contiguous runs of groups; part p uses buffer set p. Reused by every call: nothing is allocated per step.
+     */
+    private final class GroupPass implements Scheduler.PartTask {
+        // Grow-only, per part (passes never interleave): columns, channel-major output (or its gradient).
+        float[][] col = new float[0][], yt = new float[0][];
+        /** The groups' weight gradients, each [out, patch]. */
+        float[][] partials = new float[0][];
+        private Kernels kernels;
+        private ConvKernels conv;
+        private float[] x, y, dy, dx;
+        private int n, group, groups, parts;
+        private boolean backward;
+
+        void run(Context ctx, float[] x, float[] y, float[] dy, float[] dx, int n, boolean backward) {
+            ParallelKernels k = ctx.kernels();
+            this.kernels = k.kernels();
+            this.conv = k.conv().kernels();
+            this.x = x;
+            this.y = y;
+            this.dy = dy;
+            this.dx = dx;
+            this.n = n;
+            this.backward = backward;
+            group = group(n);
+            groups = (n + group - 1) / group;
+            parts = Math.min(k.scheduler().threads(), groups);
+            ensure(n);
+            try {
+                k.scheduler().forEach(parts, this);
+            } finally {
+                this.x = this.y = this.dy = this.dx = null; // do not keep the caller's arrays alive
             }
         }
-        colInput = null;
+
+        private void ensure(int n) {
+            int cols = group * g.positions();
+            if (col.length < parts) {
+                col = java.util.Arrays.copyOf(col, parts);
+                yt = java.util.Arrays.copyOf(yt, parts);
+            }
+            for (int p = 0; p < parts; p++) {
+                if (col[p] == null || col[p].length < g.patch() * cols) col[p] = new float[g.patch() * cols];
+                if (yt[p] == null || yt[p].length < out * cols) yt[p] = new float[out * cols];
+            }
+            if (backward && partials.length < groups) {
+                int had = partials.length;
+                partials = java.util.Arrays.copyOf(partials, groups);
+                for (int q = had; q < groups; q++) partials[q] = new float[out * g.patch()];
+            }
+        }
+
+        @Override
+        public void run(int part) {
+            float[] c = col[part], t = yt[part];
+            int p = g.positions(), patch = g.patch();
+            for (int q = Partition.start(groups, parts, part, 1), end = Partition.end(groups, parts, part, 1); q < end; q++) {
+                int i0 = q * group, i1 = Math.min(n, i0 + group), cols = (i1 - i0) * p;
+                conv.im2col(x, c, g, i0, cols, i0, i1);
+                if (!backward) {
+                    kernels.matmul(weight.data(), c, t, out, patch, cols, 0, out, 0, cols, false);
+                    conv.fromChannelMajor(t, y, bias == null ? null : bias.data(), out, p, i0, cols, i0, i1);
+                    continue;
+                }
+                conv.toChannelMajor(dy, t, out, p, i0, cols, i0, i1);
+                // The group's dW [out, patch] = dY [out, cols] · col [patch, cols]ᵀ.
+                kernels.matmulTransB(t, c, partials[q], out, cols, patch, 0, out, 0, patch, false);
+                if (dx != null) {
+                    // dcol [patch, cols] = Wᵀ · dY, into the columns' buffer (they are used up).
+                    kernels.matmulTransA(weight.data(), t, c, patch, out, cols, 0, patch, 0, cols, false);
+                    conv.col2im(c, dx, g, i0, cols, i0, i1);
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Finite-difference checks and shape rules of the convolutional layers (see {@link GradientCheckTest}). */
@@ -160,12 +161,13 @@ class ConvLayersTest {
     }
 
     @Test
-    void conv2dChunksGiveTheSameBitsAsOneChunk() {
-        // A batch larger than one chunk (forward and weight gradient continue each FMA chain chunk after chunk).
+    void conv2dGroupsGiveTheSameOutputBitsAsOneImageAtATime() {
+        // A batch larger than one group: the forward is one FMA chain per output whatever the grouping, and
+        // the weight gradient sums the groups' partials.
         Conv2d a = new Conv2d("c", 0, 64, 3, 3, 1, 1, 1, 1, true);
         a.bind(new Shape(32, 14, 14));
         a.initialize(new Rng(3));
-        int chunk = a.chunk(1000);
+        int chunk = a.group(1000);
         int n = chunk + 3;
         float[] x = new float[n * 32 * 196];
         java.util.Random r = new java.util.Random(5);
@@ -183,7 +185,7 @@ class ConvLayersTest {
             a.forward(CTX, x1, y1, null, 1, false);
             for (int j = 0; j < y1.length; j++) assertEquals(y[i * y1.length + j], y1[j], 0f, "y of image " + i);
         }
-        // dW over both chunks against a direct sum in double, for a few weights.
+        // dW over both groups against a direct sum in double, for a few weights.
         for (int o : new int[] {0, 37, 63}) {
             for (int c : new int[] {0, 31}) {
                 double ref = 0;
@@ -202,10 +204,12 @@ class ConvLayersTest {
     }
 
     @Test
-    void chunkSizeChangesNoBitsOnEitherKernelOrThreadCount() {
-        // Whole batch, one image and 4 images per chunk (11 = 4 + 4 + 3: a short last chunk), on the scalar
-        // and vector kernels, 1 and 2 threads: the same forward output, input gradient and weight and bias
-        // gradients, bit for bit.
+    void imageGroupsFixTheBitsForAnyKernelOrThreadCount() {
+        // Groups of 8 (11 = 8 + 3), 4 (4 + 4 + 3: a short last group) and 1 image, on the scalar and vector
+        // kernels and 1, 2 and 3 threads (3 threads split 3 groups one each, 2 threads unevenly). The forward
+        // output and the input and bias gradients never depend on the grouping; the weight gradient is the
+        // groups' partial sums added in group order, so it depends on the group size only, never on the
+        // kernels or the thread count.
         int n = 11;
         java.util.Random r = new java.util.Random(9);
         float[] x = new float[n * 5 * 7 * 9];
@@ -213,33 +217,41 @@ class ConvLayersTest {
         float[] dy = new float[n * 6 * 7 * 9];
         for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextGaussian();
         float[][] expected = null;
+        java.util.Map<Integer, float[]> weightGradients = new java.util.HashMap<>();
         for (String kernels : new String[] {"scalar", "vector"}) {
-            for (int threads : new int[] {1, 2}) {
+            for (int threads : new int[] {1, 2, 3}) {
                 try (Scheduler scheduler = new Scheduler(threads)) {
                     Layer.Context ctx = new Layer.Context(new ParallelKernels(
                             dev.fashion.kernels.KernelProvider.choose(kernels).kernels(), scheduler), new Rng(1));
-                    for (int images : new int[] {n, 1, 4}) {
+                    for (int images : new int[] {8, 1, 4}) {
                         Conv2d c = new Conv2d("c", 0, 6, 3, 3, 1, 1, 1, 1, true);
                         c.bind(new Shape(5, 7, 9));
                         c.initialize(new Rng(3));
-                        c.chunkValues(images * 45 * 63); // patch 45 x 63 positions per image
-                        assertEquals(images, c.chunk(n));
+                        c.groupValues((images + 1) * 45 * 63 - 1); // patch 45 x 63 positions per image, rounded down
+                        assertEquals(images, c.group(n));
                         float[] y = new float[dy.length], dx = new float[x.length];
                         c.forward(ctx, x, y, null, n, true);
                         c.backward(ctx, x, y, dy, dx, null, n);
-                        float[][] got = {y, dx, c.weight().grad(), c.bias().grad()};
+                        String where = kernels + ", " + threads + " threads, " + images + " images per group";
+                        float[] dw = c.weight().grad().clone(), first = weightGradients.putIfAbsent(images, dw);
+                        if (first != null) assertArrayEquals(first, dw, 0f, "dW: " + where);
+                        float[][] got = {y, dx, c.bias().grad(), dw};
                         if (expected == null) {
                             expected = got;
                             continue;
                         }
-                        String where = kernels + ", " + threads + " threads, " + images + " images per chunk";
                         assertArrayEquals(expected[0], got[0], 0f, "y: " + where);
                         assertArrayEquals(expected[1], got[1], 0f, "dx: " + where);
-                        assertArrayEquals(expected[2], got[2], 0f, "dW: " + where);
-                        assertArrayEquals(expected[3], got[3], 0f, "db: " + where);
+                        assertArrayEquals(expected[2], got[2], 0f, "db: " + where);
+                        // Other groupings only reorder the same sum.
+                        for (int i = 0; i < dw.length; i++) {
+                            assertEquals(expected[3][i], dw[i], 1e-4f * (1 + Math.abs(dw[i])), "dW[" + i + "]: " + where);
+                        }
                     }
                 }
             }
         }
+        assertNotEquals(java.util.Arrays.toString(weightGradients.get(1)), java.util.Arrays.toString(weightGradients.get(8)),
+                "the grouping is expected to show in the weight gradient's last bits");
     }
 }

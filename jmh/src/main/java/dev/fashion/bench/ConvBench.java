@@ -46,7 +46,7 @@ public class ConvBench extends BenchDefaults {
         out = first ? 32 : 64;
         g = new ConvShape(c, hw, hw, 3, 3, 1, 1, 1, 1);
         p = g.positions();
-        chunk = Conv2d.imagesPerChunk(g, out, BATCH, Conv2d.CHUNK_VALUES);
+        chunk = Conv2d.imagesPerGroup(g, out, BATCH, Conv2d.GROUP_VALUES);
         cols = chunk * p;
         x = Inputs.gaussian(BATCH * g.inSize(), 1);
         w = Inputs.gaussian(out * g.patch(), 2);
