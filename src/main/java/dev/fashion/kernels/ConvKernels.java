@@ -54,6 +54,16 @@ public interface ConvKernels {
     /** dst[i, ci, q] = src[ci, (i - base)·p + q] (+ bias[ci] when bias is not null): channel-major to NCHW. */
     void fromChannelMajor(float[] src, float[] dst, float[] bias, int channels, int p, int base, int cols, int i0, int i1);
 
+    /**
+     * c[o·n + t] = Σ_j a[o·k + j]·b[t·k + j] for o in [0, m) and t in [0, n): products of rows that are both
+     * contiguous along k, for a convolution's weight gradient when the patch is a few taps (dY [out, cols]
+     * times the columns [patch, cols] transposed), where a matmul's register tile would be mostly padding.
+     * Each sum in a fixed order: sixteen partials s_l, the FMA chain over j = l, l + 16, ... below full = k
+     * rounded down to 16; when k has a tail (r = k - full &gt; 0), r_l = fma(a[full + l], b[full + l], s_l)
+     * for l &lt; r, else r_l = s_l; then {@link #channelSums}'s tree over the r_l.
+     */
+    void rowDots(float[] a, float[] b, float[] c, int m, int n, int k);
+
     // ---- pooling ---------------------------------------------------------------------------------------
 
     /**

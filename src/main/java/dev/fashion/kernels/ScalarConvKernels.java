@@ -378,6 +378,33 @@ public class ScalarConvKernels implements ConvKernels {
     }
 
     @Override
+    public void rowDots(float[] a, float[] b, float[] c, int m, int n, int k) {
+        float[] s = DOT_LANES.get();
+        int full = k & ~(LANES - 1);
+        for (int o = 0; o < m; o++) {
+            for (int t = 0; t < n; t++) {
+                int ao = o * k, bo = t * k;
+                java.util.Arrays.fill(s, 0f);
+                // The sixteen chains side by side, a block of 16 products at a time.
+                for (int j = 0; j < full; j += LANES) {
+                    for (int l = 0; l < LANES; l++) s[l] = Math.fma(a[ao + j + l], b[bo + j + l], s[l]);
+                }
+                for (int l = 0; l < LANES; l++) s[l] = dotTail(a, ao, b, bo, k, l, s[l]);
+                c[o * n + t] = combine(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11],
+                        s[12], s[13], s[14], s[15]);
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> DOT_LANES = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    /** r_l of {@link #rowDots} from s_l: one more FMA when l is inside k's tail. */
+    protected static float dotTail(float[] a, int ao, float[] b, int bo, int k, int l, float s) {
+        int full = k & ~(LANES - 1);
+        return full + l < k ? Math.fma(a[ao + full + l], b[bo + full + l], s) : s;
+    }
+
+    @Override
     public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
         for (int c = c0; c < c1; c++) sums[c] = reduce(SUM, x, null, null, 0f, 0f, n, channels, p, c);
     }

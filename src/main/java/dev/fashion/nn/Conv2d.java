@@ -43,6 +43,12 @@ import java.util.List;
 public final class Conv2d extends Layer {
     /** Values in one group's column matrix (and output block): sized for the cache, see the class comment. */
     public static final int GROUP_VALUES = 1 << 19;
+    /**
+     * Patches of at most this many taps (conv1's 9) take their weight gradient as dot products along the
+     * columns ({@link ConvKernels#rowDots}) instead of a matmul whose 16- or 32-wide register tile would
+     * be mostly padding. A shape rule, so the bits never depend on the vector width.
+     */
+    static final int DOT_PATCH = 16;
     /** More weights or output values per image than this is refused before allocating (as linear's limit). */
     static final long MAX_VALUES = 1L << 27;
 
@@ -239,7 +245,8 @@ public final class Conv2d extends Layer {
                 }
                 conv.toChannelMajor(dy, t, out, p, i0, cols, i0, i1);
                 // The group's dW [out, patch] = dY [out, cols] · col [patch, cols]ᵀ.
-                kernels.matmulTransB(t, c, partials[q], out, cols, patch, 0, out, 0, patch, false);
+                if (patch <= DOT_PATCH) conv.rowDots(t, c, partials[q], out, patch, cols);
+                else kernels.matmulTransB(t, c, partials[q], out, cols, patch, 0, out, 0, patch, false);
                 if (dx != null) {
                     // dcol [patch, cols] = Wᵀ · dY, into the columns' buffer (they are used up).
                     kernels.matmulTransA(weight.data(), t, c, patch, out, cols, 0, patch, 0, cols, false);

@@ -287,4 +287,41 @@ class ConvKernelsTest {
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(sums[c]), "scalar, p = " + p);
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(sums2[c]), "vector, p = " + p);
     }
+
+    /** rowDots on awkward shapes: k below 16, with and without a tail, across k blocks; edge rows and columns. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 15, 16, 17, 33, 1024, 1041, 2500})
+    void rowDotsFollowTheDocumentedOrderOnBothKernels(int k) {
+        for (int[] mn : new int[][] {{1, 1}, {4, 3}, {5, 7}, {32, 9}, {9, 2}}) {
+            int m = mn[0], n = mn[1];
+            float[] a = random(m * k, 21), b = random(n * k, 22);
+            for (int i = 0; i < a.length; i += 5) a[i] *= 1e4f; // magnitudes far apart, so the order shows in the bits
+            float[] c = new float[m * n], c2 = new float[m * n];
+            SCALAR.rowDots(a, b, c, m, n, k);
+            vector.rowDots(a, b, c2, m, n, k);
+            for (int o = 0; o < m; o++) {
+                for (int t = 0; t < n; t++) {
+                    // The interface's order, written out: sixteen FMA chains, the tail, the tree.
+                    int full = k / 16 * 16;
+                    float[] r = new float[16];
+                    for (int l = 0; l < 16; l++) {
+                        for (int j = l; j < full; j += 16) r[l] = Math.fma(a[o * k + j], b[t * k + j], r[l]);
+                        if (full + l < k) r[l] = Math.fma(a[o * k + full + l], b[t * k + full + l], r[l]);
+                    }
+                    float[] q = new float[8];
+                    for (int l = 0; l < 8; l++) q[l] = r[l] + r[l + 8];
+                    float expected = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+                    String where = "[" + o + ", " + t + "] of " + m + " x " + n + ", k = " + k;
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(c[o * n + t]), "scalar " + where);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(c2[o * n + t]), "vector " + where);
+                    double exact = 0, magnitude = 0;
+                    for (int j = 0; j < k; j++) {
+                        exact += (double) a[o * k + j] * b[t * k + j];
+                        magnitude += Math.abs((double) a[o * k + j] * b[t * k + j]);
+                    }
+                    assertEquals(exact, c[o * n + t], 1e-6 * magnitude, where);
+                }
+            }
+        }
+    }
 }
