@@ -48,7 +48,7 @@ public final class Conv2d extends Layer {
      * columns ({@link ConvKernels#rowDots}) instead of a matmul whose 16- or 32-wide register tile would
      * be mostly padding. A shape rule, so the bits never depend on the vector width.
      */
-    static final int DOT_PATCH = 16;
+    public static final int DOT_PATCH = 16;
     /** More weights or output values per image than this is refused before allocating (as linear's limit). */
     static final long MAX_VALUES = 1L << 27;
 

@@ -13,8 +13,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The reference CNN's convolutions at batch 128, one thread, as the layer runs them, in the layer's
- * chunks of images: forward (im2col, Y = W·col, back to NCHW), the weight gradient (dY to channel-major,
- * the chunk's columns again, dW = dY·colᵀ) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
+ * groups of images: forward (im2col, Y = W·col, back to NCHW), the weight gradient (dY to channel-major,
+ * the group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
  * col2im); and at each convolution's output shape the 2x2 max pool and batch
  * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
  * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
@@ -35,7 +35,7 @@ public class ConvBench extends BenchDefaults {
     private ConvKernels conv;
     private ConvShape g, pool;
     private int out, cols, p, chunk;
-    private float[] x, w, col, yt, y, dy, dw, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
+    private float[] x, w, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
     public void setup() {
@@ -57,6 +57,7 @@ public class ConvBench extends BenchDefaults {
         for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0f);
         dy = Inputs.gaussian(y.length, 3);
         dw = new float[w.length];
+        partial = new float[w.length];
         dx = new float[x.length];
         normed = new float[y.length];
         conv.im2col(x, col, g, 0, cols, 0, chunk);
@@ -84,14 +85,20 @@ public class ConvBench extends BenchDefaults {
         return y;
     }
 
-    /** As the layer's backward: the chunk's columns again, then dW continues its FMA chains chunk after chunk. */
+    /**
+     * As the layer's backward: the group's columns again, the group's dW (dot products for a patch of a few
+     * taps, else the matmul), added to the sum of the groups before it.
+     */
     @Benchmark
     public float[] weightGradient() {
         for (int i0 = 0; i0 < BATCH; i0 += chunk) {
             int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
             conv.toChannelMajor(dy, yt, out, p, i0, n, i0, i1);
             conv.im2col(x, col, g, i0, n, i0, i1);
-            kernels.matmulTransB(yt, col, dw, out, n, g.patch(), 0, out, 0, g.patch(), i0 > 0);
+            float[] target = i0 == 0 ? dw : partial;
+            if (g.patch() <= Conv2d.DOT_PATCH) conv.rowDots(yt, col, target, out, g.patch(), n);
+            else kernels.matmulTransB(yt, col, target, out, n, g.patch(), 0, out, 0, g.patch(), false);
+            if (i0 > 0) for (int i = 0; i < dw.length; i++) dw[i] += partial[i];
         }
         return dw;
     }
