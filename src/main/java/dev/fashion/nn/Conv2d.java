@@ -206,7 +206,7 @@ public final class Conv2d extends Layer {
             group = group(n);
             groups = (n + group - 1) / group;
             parts = Math.min(k.scheduler().threads(), groups);
-            ensure(n);
+            ensure();
             try {
                 k.scheduler().forEach(parts, this);
             } finally {
@@ -214,15 +214,16 @@ public final class Conv2d extends Layer {
             }
         }
 
-        private void ensure(int n) {
-            int cols = group * g.positions();
+        private void ensure() {
+            long cols = (long) group * g.positions();
+            int colSize = Math.toIntExact(g.patch() * cols), outSize = Math.toIntExact(out * cols);
             if (col.length < parts) {
                 col = java.util.Arrays.copyOf(col, parts);
                 yt = java.util.Arrays.copyOf(yt, parts);
             }
             for (int p = 0; p < parts; p++) {
-                if (col[p] == null || col[p].length < g.patch() * cols) col[p] = new float[g.patch() * cols];
-                if (yt[p] == null || yt[p].length < out * cols) yt[p] = new float[out * cols];
+                if (col[p] == null || col[p].length < colSize) col[p] = new float[colSize];
+                if (yt[p] == null || yt[p].length < outSize) yt[p] = new float[outSize];
             }
             if (backward && partials.length < groups) {
                 int had = partials.length;

@@ -4,9 +4,9 @@ import dev.fashion.kernels.ConvKernels;
 import dev.fashion.kernels.ConvShape;
 
 /**
- * What the convolutional layers call: whole-batch {@link ConvKernels} operations split over the
- * scheduler. Layout moves and pooling split by images (or image planes), each part writing only its own
- * images; batch norm splits by channels, so each channel's statistics are summed by one thread in the
+ * What the pooling and batch-norm layers call: whole-batch {@link ConvKernels} operations split over the
+ * scheduler (convolutions split by image groups themselves, see {@code Conv2d}). Pooling splits by
+ * image planes, each part writing only its own; batch norm splits by channels, so each channel's statistics are summed by one thread in the
  * kernels' fixed order and the weights do not depend on the thread count. Small work runs inline.
  * Nothing is allocated per call: one reusable job describes the split call, as in {@link ParallelKernels}.
  */
@@ -28,54 +28,22 @@ public final class ParallelConvKernels {
         return kernels;
     }
 
-    private enum Op { IM2COL, COL2IM, TO_CM, FROM_CM, MAX_POOL, MAX_POOL_BACK, AVG_POOL, AVG_POOL_BACK, SUMS, SQ_DEV, BN, BN_SUMS, BN_BACK }
-
-    /** Columns of images [i0, i1) of x into col [g.patch(), cols], image i at column (i - i0)·positions. */
-    public void im2col(float[] x, float[] col, ConvShape g, int cols, int i0, int i1) {
-        check(x, (long) i1 * g.inSize(), "x");
-        check(col, (long) (g.patch() - 1) * cols + (long) (i1 - i0) * g.positions(), "col");
-        images(job.set(Op.IM2COL, x, col, null, g, i0, cols, i0, i1), (long) (i1 - i0) * g.patch() * g.positions());
-    }
-
-    /** The adjoint of {@link #im2col}: sets dx for images [i0, i1). */
-    public void col2im(float[] col, float[] dx, ConvShape g, int cols, int i0, int i1) {
-        check(dx, (long) i1 * g.inSize(), "dx");
-        check(col, (long) (g.patch() - 1) * cols + (long) (i1 - i0) * g.positions(), "col");
-        images(job.set(Op.COL2IM, col, dx, null, g, i0, cols, i0, i1), (long) (i1 - i0) * g.patch() * g.positions());
-    }
-
-    /** NCHW images [i0, i1) of src [*, channels, p] into dst [channels, cols], image i at column (i - i0)·p. */
-    public void toChannelMajor(float[] src, float[] dst, int channels, int p, int cols, int i0, int i1) {
-        check(src, (long) i1 * channels * p, "src");
-        Job j = job.set(Op.TO_CM, src, dst, null, null, i0, cols, i0, i1);
-        j.channels = channels;
-        j.p = p;
-        images(j, (long) (i1 - i0) * channels * p);
-    }
-
-    /** The inverse of {@link #toChannelMajor}, adding bias[c] when bias is not null. */
-    public void fromChannelMajor(float[] src, float[] dst, float[] bias, int channels, int p, int cols, int i0, int i1) {
-        check(dst, (long) i1 * channels * p, "dst");
-        Job j = job.set(Op.FROM_CM, src, dst, bias, null, i0, cols, i0, i1);
-        j.channels = channels;
-        j.p = p;
-        images(j, (long) (i1 - i0) * channels * p);
-    }
+    private enum Op { MAX_POOL, MAX_POOL_BACK, AVG_POOL, AVG_POOL_BACK, SUMS, SQ_DEV, BN, BN_SUMS, BN_BACK }
 
     public void maxPool(float[] x, float[] y, float[] argmax, ConvShape g, int n) {
-        planes(job.set(Op.MAX_POOL, x, y, argmax, g, 0, 0, 0, n * g.c()), (long) n * g.inSize());
+        planes(job.set(Op.MAX_POOL, x, y, argmax, g, n * g.c()), (long) n * g.inSize());
     }
 
     public void maxPoolBackward(float[] dy, float[] argmax, float[] dx, ConvShape g, int n) {
-        planes(job.set(Op.MAX_POOL_BACK, dy, argmax, dx, g, 0, 0, 0, n * g.c()), (long) n * g.inSize());
+        planes(job.set(Op.MAX_POOL_BACK, dy, argmax, dx, g, n * g.c()), (long) n * g.inSize());
     }
 
     public void avgPool(float[] x, float[] y, ConvShape g, int n) {
-        planes(job.set(Op.AVG_POOL, x, y, null, g, 0, 0, 0, n * g.c()), (long) n * g.inSize());
+        planes(job.set(Op.AVG_POOL, x, y, null, g, n * g.c()), (long) n * g.inSize());
     }
 
     public void avgPoolBackward(float[] dy, float[] dx, ConvShape g, int n) {
-        planes(job.set(Op.AVG_POOL_BACK, dy, dx, null, g, 0, 0, 0, n * g.c()), (long) n * g.inSize());
+        planes(job.set(Op.AVG_POOL_BACK, dy, dx, null, g, n * g.c()), (long) n * g.inSize());
     }
 
     /** sums[c] = Σ x[i, c, q] over the n images; see {@link ConvKernels#channelSums}. */
@@ -110,12 +78,6 @@ public final class ParallelConvKernels {
         channels(job.bn(Op.BN_BACK, x, y, dy, dx, mean, invstd, scale, a, b, null, null, false, n, channels, p));
     }
 
-    private void images(Job j, long work) {
-        int count = j.i1 - j.i0;
-        if (work < GRAIN || count < 2) j.inline(j.i0, j.i1);
-        else j.split(Math.min(scheduler.threads(), count));
-    }
-
     private void planes(Job j, long work) {
         if (work < GRAIN || j.i1 < 2) j.inline(0, j.i1);
         else j.split(Math.min(scheduler.threads(), j.i1));
@@ -133,19 +95,17 @@ public final class ParallelConvKernels {
         Op op;
         float[] a, b, c, d, mean, invstd, scale, shift, e, out1, out2;
         ConvShape g;
-        int base, cols, i0, i1, parts, channels, p, n;
+        int i0, i1, parts, channels, p, n;
         boolean relu;
 
-        Job set(Op op, float[] a, float[] b, float[] c, ConvShape g, int base, int cols, int i0, int i1) {
+        Job set(Op op, float[] a, float[] b, float[] c, ConvShape g, int planes) {
             this.op = op;
             this.a = a;
             this.b = b;
             this.c = c;
             this.g = g;
-            this.base = base;
-            this.cols = cols;
-            this.i0 = i0;
-            this.i1 = i1;
+            this.i0 = 0;
+            this.i1 = planes;
             return this;
         }
 
@@ -199,10 +159,6 @@ public final class ParallelConvKernels {
 
         void range(int from, int to) {
             switch (op) {
-                case IM2COL -> kernels.im2col(a, b, g, base, cols, from, to);
-                case COL2IM -> kernels.col2im(a, b, g, base, cols, from, to);
-                case TO_CM -> kernels.toChannelMajor(a, b, channels, p, base, cols, from, to);
-                case FROM_CM -> kernels.fromChannelMajor(a, b, c, channels, p, base, cols, from, to);
                 case MAX_POOL -> kernels.maxPool(a, b, c, g, from, to);
                 case MAX_POOL_BACK -> kernels.maxPoolBackward(a, b, c, g, from, to);
                 case AVG_POOL -> kernels.avgPool(a, b, g, from, to);
