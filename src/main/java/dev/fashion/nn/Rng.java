@@ -6,6 +6,9 @@ package dev.fashion.nn;
  * adding a use does not shift the others.
  */
 public final class Rng {
+    /** SplitMix64's increment (the golden ratio in 64 bits). */
+    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+
     private long state;
 
     public Rng(long seed) {
@@ -28,13 +31,21 @@ public final class Rng {
     }
 
     public long nextLong() {
-        state += 0x9E3779B97F4A7C15L;
+        state += GAMMA;
         return mix(state);
+    }
+
+    /**
+     * Moves past {@code draws} draws, as that many {@link #nextLong} calls would: SplitMix64's draw k is a
+     * function of the state and k alone, so a range of draws can start anywhere (and on any thread).
+     */
+    public void skip(long draws) {
+        state += draws * GAMMA;
     }
 
     /** A well-mixed hash of a key and an index, for draws that must not depend on who draws first. */
     public static long hash(long key, long index) {
-        return mix(mix(key + index * 0x9E3779B97F4A7C15L));
+        return mix(mix(key + index * GAMMA));
     }
 
     private static long mix(long z) {

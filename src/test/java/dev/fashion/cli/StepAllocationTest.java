@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A warmed-up CNN training step allocates nothing, in a JVM whose JIT has compiled every kernel the
+ * A warmed-up CNN training step (dropout included) allocates nothing, in a JVM whose JIT has compiled every kernel the
  * step uses: `bench` in a child JVM with -Xbatch, so each compile finishes before the code runs on
  * and the outcome does not depend on the machine's speed. A kernel that C2 compiles with boxed vectors
  * allocates on every step (on JDK 17 that was every matmul once batch norm's sums used a second
@@ -38,6 +38,7 @@ class StepAllocationTest {
                 - {type: relu, name: relu2}
                 - {type: max_pool, name: pool2, kernel: 2}
                 - {type: flatten, name: flatten}
+                - {type: dropout, name: drop, p: 0.3}
                 - {type: linear, name: fc1, out: 10}
             loss: {type: cross_entropy}
             optimizer: {type: adamw, lr: 0.001}
