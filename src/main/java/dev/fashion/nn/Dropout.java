@@ -96,10 +96,12 @@ public final class Dropout extends Layer {
     private static void draw(float[] x, float[] y, float[] mask, int from, int to, long state, float p, float scale) {
         long threshold = (long) Math.ceil(p * (double) (1 << 24));
         int scaleBits = Float.floatToRawIntBits(scale);
-        Rng rng = new Rng(state);
-        rng.skip(from);
+        // The generator's state inlined as a local: a Rng object here was allocated on every call until C2
+        // compiled this method, which a once-a-step call reaches only after ~600 steps.
+        long s = state + from * Rng.GAMMA;
         for (int i = from; i < to; i++) {
-            long u = rng.nextLong() >>> 40;
+            s += Rng.GAMMA;
+            long u = Rng.mix(s) >>> 40;
             float keep = Float.intBitsToFloat(scaleBits & (int) ((threshold - 1 - u) >> 63));
             mask[i] = keep;
             y[i] = x[i] * keep;

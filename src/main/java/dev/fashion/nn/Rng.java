@@ -7,7 +7,7 @@ package dev.fashion.nn;
  */
 public final class Rng {
     /** SplitMix64's increment (the golden ratio in 64 bits). */
-    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+    static final long GAMMA = 0x9E3779B97F4A7C15L;
 
     private long state;
 
@@ -48,7 +48,8 @@ public final class Rng {
         return mix(mix(key + index * GAMMA));
     }
 
-    private static long mix(long z) {
+    /** SplitMix64's output function: draw k of a generator in state s is mix(s + k·GAMMA), k from 1. */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
