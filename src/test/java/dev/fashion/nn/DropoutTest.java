@@ -3,6 +3,8 @@ package dev.fashion.nn;
 import dev.fashion.kernels.ScalarKernels;
 import dev.fashion.parallel.ParallelKernels;
 import dev.fashion.parallel.Scheduler;
+import dev.fashion.parallel.AllocationCounter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,5 +49,29 @@ class DropoutTest {
         int kept = 0;
         for (float m : gotMask) kept += m > 0f ? 1 : 0;
         if (size >= 10_000) assertTrue(Math.abs(kept / (double) size - (1 - p)) < 0.02, "kept " + kept + " of " + size);
+    }
+
+    /**
+     * Not even before C2 compiles it: the layer runs once a step, so its first ~600 calls run in the
+     * interpreter or C1, which allocate every object the code creates (a generator object per call once
+     * made a 1-thread CNN's warm-up run on for 2,000 steps).
+     */
+    private static final int CALLS = 1000;
+
+    @Test
+    void drawingAMaskAllocatesNothingEvenUncompiled() {
+        Dropout drop = new Dropout("drop", 0.5f);
+        drop.bind(new Shape(100));
+        float[] x = new float[1000], y = new float[1000], mask = new float[1000];
+        try (Scheduler s = new Scheduler(1)) {
+            Layer.Context ctx = new Layer.Context(new ParallelKernels(new ScalarKernels(), s), new Rng(7));
+            drop.forward(ctx, x, y, mask, 10, true); // class loading and the like, once
+            long before = AllocationCounter.allocatedByThisThread();
+            for (int i = 0; i < CALLS; i++) drop.forward(ctx, x, y, mask, 10, true);
+            long after = AllocationCounter.allocatedByThisThread();
+            org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0, "this JVM cannot count allocations");
+            // Reading the counter costs about a kilobyte itself; one object per call would be 16-24 KB.
+            assertTrue(after - before < 4 * CALLS, (after - before) + " bytes allocated by " + CALLS + " calls");
+        }
     }
 }
