@@ -41,6 +41,7 @@ public final class Scheduler implements AutoCloseable {
     static final long SPIN_NANOS = 200_000;
 
     private final int threads;
+    private final long spinNanos;
     private final ForkJoinPool pool;
     private final Helper[] helpers;
 
@@ -58,10 +59,20 @@ public final class Scheduler implements AutoCloseable {
     private volatile boolean closed;
 
     public Scheduler(int threads) {
+        this(threads, SPIN_NANOS);
+    }
+
+    /**
+     * A scheduler whose idle threads spin for {@code spinNanos} before they park: less than the default
+     * where other threads need the cores more than the hand-offs need speed (the JIT warm-up, beside the
+     * JIT compilers).
+     */
+    public Scheduler(int threads, long spinNanos) {
         if (threads < 1) {
             throw new FashionException("--threads: expected a positive number, got " + threads);
         }
         this.threads = threads;
+        this.spinNanos = spinNanos;
         this.helpers = new Helper[threads - 1];
         this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1, Scheduler::worker, null, false);
         for (int i = 0; i < helpers.length; i++) {
@@ -142,7 +153,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void awaitHelpers() {
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        long spinUntil = System.nanoTime() + spinNanos;
         while (pending.get() != 0) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
@@ -186,7 +197,7 @@ public final class Scheduler implements AutoCloseable {
             thread = Thread.currentThread();
             long seen = 0;
             while (true) {
-                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                long spinUntil = System.nanoTime() + spinNanos;
                 while (call == seen && !closed) {
                     if (System.nanoTime() < spinUntil) {
                         Thread.onSpinWait();
