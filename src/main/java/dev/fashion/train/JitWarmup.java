@@ -147,7 +147,9 @@ public final class JitWarmup {
         }
         // Then on while a window of steps still allocates: some kernel still runs C1 code, which boxes
         // every vector (Adam was compiled only after ~400 steps on a busy 2-core machine), up to the
-        // limit. Everything runs on this thread here, so its own counter sees all of it.
+        // limit. This thread's counter is enough: it claims parts of the split calls beside the helpers,
+        // running the same methods (C2 compiles methods, not threads); the process's other threads
+        // allocate meanwhile (the data load), so a count over all of them would never go quiet.
         while (s > 0 && s + WINDOW <= limit) {
             long before = AllocationCounter.allocatedByThisThread();
             for (int w = 0; w < WINDOW; w++, s++) step.run(data, order, (s % batches) * batch, batch);
