@@ -125,7 +125,7 @@ public final class ConfigLoader {
                         path.append(name);
                     }
                 }
-                JsonLocation loc = p.getTokenLocation();
+                JsonLocation loc = p.currentTokenLocation();
                 at.putIfAbsent(path.toString(), source + ":" + loc.getLineNr() + ":" + loc.getColumnNr());
             }
         }

@@ -92,7 +92,7 @@ public final class SweepResults {
                 try {
                     JsonNode n = JSON.readTree(lines.get(i));
                     Map<String, Object> settings = new LinkedHashMap<>();
-                    n.path("settings").fields().forEachRemaining(f -> settings.put(f.getKey(), f.getValue()));
+                    n.path("settings").properties().forEach(f -> settings.put(f.getKey(), f.getValue()));
                     JsonNode result = n.has("summary") ? n.get("summary") : n.get("bench");
                     out.add(new Entry(n.path("run").asText(), settings, n.path("status").asText("done"), result));
                 } catch (JsonProcessingException e) {

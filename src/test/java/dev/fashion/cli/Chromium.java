@@ -215,19 +215,29 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** Ends the browser; an interrupt while waiting for it is kept for the caller, and the browser killed. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             // No reply to wait for: the browser closes its end as it exits.
             ObjectNode msg = JSON.createObjectNode().put("id", ids.incrementAndGet()).put("method", "Browser.close");
             socket.sendText(msg.toString(), true).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception alreadyGone) {
             // Ended below either way.
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        } finally {
+            socket.abort();
         }
-        socket.abort();
     }
 }
