@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>The origin is the process's own start where Linux tells it ({@code /proc/self/stat} against {@code
  * /proc/uptime}, both on the boot clock, 10 ms resolution), which counts the launcher and JVM creation too;
- * elsewhere the JVM's start ({@code RuntimeMXBean.getUptime}). Not {@code ProcessHandle.info().startInstant()}:
+ * elsewhere, or when the process ran something else before it became this JVM, the JVM's start ({@code
+ * RuntimeMXBean.getUptime}). Not {@code ProcessHandle.info().startInstant()}:
  * on Linux it adds the boot time rounded to whole seconds, so against the wall clock it is up to a second off.
  */
 public final class Timeline {
@@ -108,10 +109,20 @@ public final class Timeline {
             // Fields after the command name (in parentheses, which may hold spaces): starttime is field 22.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
             double start = Long.parseLong(f[19]) / USER_HZ;
-            if (uptime >= start && uptime - start < 86_400) return uptime - start;
+            double jvm = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+            // A process that ran something else before it became this JVM (a shell exec-ing its last command:
+            // `sh -c './mvnw package && java ...'` counted the build as the run's) started long before the
+            // JVM did; launching the JVM itself takes a small fraction of EXEC_GAP_SECONDS.
+            if (uptime >= start && uptime - start < 86_400 && uptime - start - jvm < EXEC_GAP_SECONDS) {
+                return uptime - start;
+            }
+            return jvm;
         } catch (IOException | RuntimeException e) {
             // not Linux, or an unexpected format: the JVM's own clock below
         }
         return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
     }
+
+    /** More than this between the process's start and the JVM's means the process was something else first. */
+    static final double EXEC_GAP_SECONDS = 2.0;
 }

@@ -1,0 +1,41 @@
+package dev.fashion.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The run's clock starts with the JVM's process, not with whatever that process ran before it. */
+class TimelineTest {
+
+    /** Prints the seconds the timeline says the process has run, as its first act. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            System.out.println(Timeline.seconds());
+        }
+    }
+
+    @Test
+    void aShellThatExecsJavaAfterOtherWorkDoesNotCountThatWork() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isReadable(Path.of("/proc/self/stat")),
+                "needs a POSIX shell and Linux's /proc");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // The shell sleeps, then becomes the JVM (exec keeps the process, and its start time).
+        String script = "sleep 4; exec \"$0\" -cp \"$1\" \"$2\"";
+        Process p = new ProcessBuilder(List.of("/bin/sh", "-c", script, java, System.getProperty("java.class.path"),
+                Probe.class.getName()))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "probe did not finish");
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.exitValue(), out);
+        double seconds = Double.parseDouble(out.lines().reduce((a, b) -> b).orElseThrow());
+        // Counted from the process's start this would be at least the 4 s the shell slept.
+        assertTrue(seconds >= 0 && seconds < 4, "the timeline at main: " + seconds + " s");
+    }
+}
