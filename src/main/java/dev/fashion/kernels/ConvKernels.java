@@ -64,6 +64,29 @@ public interface ConvKernels {
      */
     void rowDots(float[] a, float[] b, float[] c, int m, int n, int k);
 
+    // ---- direct (stride-1) convolution: Kernels#matmulRows over an image's padded planes ---------------
+
+    /**
+     * Writes image {@code image} of x ({@code [*, g.c, g.h, g.w]}) into xp as its zero-padded planes
+     * {@code [g.c, h + 2·ph, w + 2·pw]} (the first {@link ConvShape#paddedSize()} values; the rest of xp is
+     * left alone). Row copies: the same in both implementations.
+     */
+    default void padImage(float[] x, int image, ConvShape g, float[] xp) {
+        int h = g.h(), w = g.w(), ph = g.ph(), pw = g.pw(), wp = g.paddedWidth(), hp = h + 2 * ph;
+        java.util.Arrays.fill(xp, 0, g.paddedSize(), 0f);
+        for (int ci = 0; ci < g.c(); ci++) {
+            int src = (image * g.c() + ci) * h * w, dst = ci * hp * wp + ph * wp + pw;
+            for (int y = 0; y < h; y++) System.arraycopy(x, src + y * w, xp, dst + y * wp, w);
+        }
+    }
+
+    /**
+     * The direct form's output rows to NCHW: dst[image, ci, oy, ox] = t[ci·ldt + oy·wp + ox] (+ bias[ci] when
+     * bias is not null) with wp = g.paddedWidth(), for ox &lt; g.ow(); the padding columns are dropped.
+     * t must hold {@link Kernels#ROWS_SLACK} floats past its last row's end (vector copies run over).
+     */
+    void fromPaddedRows(float[] t, int ldt, float[] dst, float[] bias, int channels, ConvShape g, int image);
+
     // ---- pooling ---------------------------------------------------------------------------------------
 
     /**

@@ -44,6 +44,21 @@ public interface Kernels {
     void matmulTransB(float[] a, float[] b, float[] c, int m, int k, int n,
                       int i0, int i1, int j0, int j1, boolean accumulate);
 
+    /**
+     * Extra floats past {@code max(rows) + n} that {@link #matmulRows}'s B must hold: a vector kernel reads
+     * whole register-tile rows (up to 48 floats) at the right edge and drops what lies past n.
+     */
+    int ROWS_SLACK = 64;
+
+    /**
+     * C = A·B where B's row p is read in place at {@code b[rows[p]]}: c[i·ldc + j] = Σ_p a[i·k + p]·b[rows[p]
+     * + j] for i in [0, m), j in [0, n), k = rows.length, each an FMA chain in p order from 0 as in
+     * {@link #matmul}. A stride-1 convolution is this product over its zero-padded input planes (row p = one
+     * tap of one input channel, a fixed offset into the planes), so it needs no column matrix and no
+     * packing. b must hold {@code max(rows) + n + }{@link #ROWS_SLACK} floats.
+     */
+    void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc);
+
     // ---- fused layer operations: one pass over C instead of two or three --------------------------------
 
     /**

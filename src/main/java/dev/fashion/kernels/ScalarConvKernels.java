@@ -198,6 +198,22 @@ public class ScalarConvKernels implements ConvKernels {
         }
     }
 
+    @Override
+    public void fromPaddedRows(float[] t, int ldt, float[] dst, float[] bias, int channels, ConvShape g, int image) {
+        int oh = g.oh(), ow = g.ow(), wp = g.paddedWidth();
+        for (int c = 0; c < channels; c++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int s = c * ldt + oy * wp, d = ((image * channels + c) * oh + oy) * ow;
+                if (bias == null) {
+                    System.arraycopy(t, s, dst, d, ow);
+                } else {
+                    float b = bias[c];
+                    for (int q = 0; q < ow; q++) dst[d + q] = t[s + q] + b;
+                }
+            }
+        }
+    }
+
     // ---- pooling ---------------------------------------------------------------------------------------
 
     @Override

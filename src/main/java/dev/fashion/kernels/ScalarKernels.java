@@ -39,6 +39,20 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc) {
+        int k = rows.length;
+        for (int i = 0; i < m; i++) {
+            int ci = i * ldc;
+            for (int j = 0; j < n; j++) c[ci + j] = 0f;
+            for (int p = 0; p < k; p++) {
+                float aip = a[i * k + p];
+                int bp = rows[p];
+                for (int j = 0; j < n; j++) c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+            }
+        }
+    }
+
+    @Override
     public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
         if (!accumulate) {

@@ -36,7 +36,13 @@ class ConvKernelsTest {
                 new int[] {2, 6, 6, 5, 5, 1, 1, 2, 2, 2},
                 new int[] {7, 5, 4, 2, 3, 2, 1, 0, 2, 1},
                 new int[] {3, 13, 17, 4, 4, 3, 2, 3, 1, 2},
-                new int[] {33, 14, 14, 3, 3, 1, 1, 1, 1, 2});
+                new int[] {33, 14, 14, 3, 3, 1, 1, 1, 1, 2},
+                new int[] {4, 6, 9, 2, 3, 1, 1, 0, 1, 3});
+    }
+
+    /** The stride-1 shapes, which the direct form takes. */
+    static Stream<int[]> directShapes() {
+        return shapes().filter(s -> s[5] == 1 && s[6] == 1);
     }
 
     private static float[] random(int n, long seed) {
@@ -92,6 +98,50 @@ class ConvKernelsTest {
         SCALAR.im2col(x, split, g, 0, cols, 0, n / 2);
         vector.im2col(x, split, g, 0, cols, n / 2, n);
         assertArrayEquals(col, split);
+    }
+
+    /**
+     * The direct forward (padded planes, Kernels#matmulRows, fromPaddedRows) gives im2col + matmul +
+     * fromChannelMajor's bits, with and without bias, on both kernels, image by image, and writes only
+     * its own image of the output.
+     */
+    @ParameterizedTest
+    @MethodSource("directShapes")
+    void directForwardIsIm2colForwardToTheBit(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions(), cols = n * p, out = 5;
+        float[] x = random(n * g.inSize(), 3), w = random(out * g.patch(), 4), bias = random(out, 5);
+        Kernels scalarK = new ScalarKernels(), vectorK = KernelProvider.choose("vector").kernels();
+        for (float[] b : new float[][] {null, bias}) {
+            float[] col = new float[g.patch() * cols], t = new float[out * cols], want = new float[n * out * p];
+            SCALAR.im2col(x, col, g, 0, cols, 0, n);
+            scalarK.matmul(w, col, t, out, g.patch(), cols, 0, out, 0, cols, false);
+            SCALAR.fromChannelMajor(t, want, b, out, p, 0, cols, 0, n);
+            int width = g.directColumns();
+            int[] taps = g.tapOffsets();
+            for (Object[] pair : new Object[][] {{scalarK, SCALAR}, {vectorK, vector}}) {
+                Kernels k = (Kernels) pair[0];
+                ConvKernels conv = (ConvKernels) pair[1];
+                float[] planes = new float[g.paddedSize() + g.kw() - 1 + Kernels.ROWS_SLACK];
+                float[] rows = new float[out * width + Kernels.ROWS_SLACK];
+                float[] y = new float[want.length];
+                java.util.Arrays.fill(y, Float.NaN);
+                for (int i = n - 1; i >= 0; i--) { // last image first: each call must stay inside its image
+                    java.util.Arrays.fill(planes, Float.NaN); // padImage must write every padded value
+                    java.util.Arrays.fill(planes, g.paddedSize(), planes.length, 0f);
+                    conv.padImage(x, i, g, planes);
+                    k.matmulRows(w, planes, taps, rows, out, width, width);
+                    conv.fromPaddedRows(rows, width, y, b, out, g, i);
+                    for (int j = 0; j < y.length; j++) {
+                        assertEquals(j >= i * out * p, !Float.isNaN(y[j]), conv.name() + ": image " + i + " at " + j);
+                    }
+                }
+                for (int j = 0; j < y.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(y[j]),
+                            conv.name() + (b == null ? "" : " with bias") + " at " + j);
+                }
+            }
+        }
     }
 
     /**

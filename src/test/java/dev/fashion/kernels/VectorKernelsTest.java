@@ -99,6 +99,40 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * matmulRows reads B's rows in place at arbitrary (even overlapping) offsets: the same bits as matmul
+     * on those rows copied out, on both kernels, and nothing of C written past n in each ldc-long row.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("shapes")
+    void matmulRowsIsMatmulOnTheGatheredRows(int m, int k, int n) {
+        Random rnd = new Random(17L * m + 5L * k + n);
+        int span = 3 * n + 7;
+        float[] pool = random(span + n + Kernels.ROWS_SLACK, rnd);
+        int[] rows = new int[k];
+        float[] b = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            rows[p] = rnd.nextInt(span);
+            System.arraycopy(pool, rows[p], b, p * n, n);
+        }
+        float[] a = random(m * k, rnd);
+        float[] want = new float[m * n];
+        SCALAR.matmul(a, b, want, m, k, n, 0, m, 0, n, false);
+        int ldc = n + 3;
+        for (Kernels kernels : new Kernels[] {SCALAR, vector}) {
+            float[] c = nan(m * ldc);
+            kernels.matmulRows(a, pool, rows, c, m, n, ldc);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < ldc; j++) {
+                    float got = c[i * ldc + j];
+                    if (j >= n) assertTrue(Float.isNaN(got), kernels.name() + " wrote past n at (" + i + "," + j + ")");
+                    else assertEquals(Float.floatToRawIntBits(want[i * n + j]), Float.floatToRawIntBits(got),
+                            kernels.name() + " at (" + i + "," + j + ")");
+                }
+            }
+        }
+    }
+
     /** The determinism contract: any split of C into blocks gives the same bits as one call. */
     @ParameterizedTest(name = "{0} {1}x{2}x{3}")
     @MethodSource("formsAndModelShapes")

@@ -57,6 +57,31 @@ public final class VectorConvKernels extends ScalarConvKernels {
         for (; ox < hi; ox++) dx[dst + ox] += col[src + ox];
     }
 
+    /**
+     * Whole vectors per output row, even past its end (ow = 14 of 16 lanes for conv2): the overrun lands on
+     * the next rows of the same image, which are written after it. Only a vector that would leave the
+     * image (other threads own the next one) is copied element by element.
+     */
+    @Override
+    public void fromPaddedRows(float[] t, int ldt, float[] dst, float[] bias, int channels, ConvShape g, int image) {
+        int oh = g.oh(), ow = g.ow(), wp = g.paddedWidth();
+        int end = (image + 1) * channels * oh * ow;
+        for (int c = 0; c < channels; c++) {
+            boolean add = bias != null;
+            float b = add ? bias[c] : 0f;
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int oy = 0; oy < oh; oy++) {
+                int s = c * ldt + oy * wp, d = ((image * channels + c) * oh + oy) * ow;
+                int q = 0;
+                for (; q < ow && d + q + L <= end; q += L) {
+                    FloatVector v = FloatVector.fromArray(S, t, s + q);
+                    (add ? v.add(bv) : v).intoArray(dst, d + q);
+                }
+                for (; q < ow; q++) dst[d + q] = add ? t[s + q] + b : t[s + q];
+            }
+        }
+    }
+
     // Lane permutations for the 2x2 pool: swap neighbours (a window's right column beside its left), and
     // even lanes to the low half (one output per window, contiguous).
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(S, i -> i ^ 1);

@@ -137,6 +137,42 @@ public final class VectorKernels implements Kernels {
         else transB(a, b, c, k, n, i0, i1, j0, j1, accumulate, null, false);
     }
 
+    /**
+     * B's rows in place (see {@link dev.fashion.kernels.Kernels#matmulRows}): one k pass per tile, all of k,
+     * from zero; no panel, since a convolution's rows are already contiguous runs of its padded planes
+     * (one image's planes, 32 KB for conv2, stay in L1 while the row tiles pass over them). A row tile's
+     * A rows (MR·k floats) stay in L1 across its strips. Edge tiles go through the scratch tile.
+     */
+    @Override
+    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc) {
+        int k = rows.length;
+        float[] t = SCRATCH.get().tile;
+        for (int r = 0; r < m; r += MR) {
+            int nrows = Math.min(MR, m - r), last1 = nrows - 1;
+            // Edge rows repeat the last real row; their results are dropped.
+            int o0 = r * k, o1 = o0 + Math.min(1, last1) * k, o2 = o0 + Math.min(2, last1) * k;
+            int o3 = o0 + Math.min(3, last1) * k, o4 = o0 + Math.min(4, last1) * k;
+            int o5 = o0 + Math.min(5, last1) * k, o6 = o0 + Math.min(6, last1) * k, o7 = o0 + last1 * k;
+            for (int s = 0; s < n; s += NR) {
+                int cols = Math.min(NR, n - s);
+                if (nrows == MR && cols == NR) {
+                    gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, c, r * ldc + s, ldc);
+                } else {
+                    gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, t, 0, NR);
+                    for (int i = 0; i < nrows; i++) System.arraycopy(t, i * NR, c, (r + i) * ldc + s, cols);
+                }
+            }
+        }
+    }
+
+    /** Dispatches on the constant TILE as {@link #micro} does. */
+    private static void gathered(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                 float[] b, int[] rows, int j, float[] c, int co, int ldc) {
+        if (TILE == 82) gathered82(x, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, j, c, co, ldc);
+        else if (TILE == 62) gathered62(x, o0, o1, o2, o3, o4, o5, b, rows, j, c, co, ldc);
+        else gathered43(x, o0, o1, o2, o3, b, rows, j, c, co, ldc);
+    }
+
     @Override
     public void linearForward(float[] a, float[] b, float[] bias, float[] c, int m, int k, int n,
                               int i0, int i1, int j0, int j1, boolean relu) {
@@ -827,6 +863,138 @@ public final class VectorKernels implements Kernels {
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
             av = FloatVector.broadcast(S, x[a + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c02.intoArray(c, co + 2 * L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c12.intoArray(c, co + ldc + 2 * L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c22.intoArray(c, co + 2 * ldc + 2 * L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c32.intoArray(c, co + 3 * ldc + 2 * L);
+    }
+
+    private static void gathered82(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                   float[] b, int[] rows, int j, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+        for (int p = 0; p < rows.length; p++) {
+            int q = rows[p] + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, q);
+            FloatVector b1 = FloatVector.fromArray(S, b, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, x[o4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, x[o5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, x[o6 + p]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, x[o7 + p]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    private static void gathered62(float[] x, int o0, int o1, int o2, int o3, int o4, int o5,
+                                   float[] b, int[] rows, int j, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        for (int p = 0; p < rows.length; p++) {
+            int q = rows[p] + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, q);
+            FloatVector b1 = FloatVector.fromArray(S, b, q + L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, x[o3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, x[o4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, x[o5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+    }
+
+    private static void gathered43(float[] x, int o0, int o1, int o2, int o3,
+                                   float[] b, int[] rows, int j, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = FloatVector.zero(S);
+        for (int p = 0; p < rows.length; p++) {
+            int q = rows[p] + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, q);
+            FloatVector b1 = FloatVector.fromArray(S, b, q + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, q + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, x[o0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(S, x[o1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(S, x[o2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            av = FloatVector.broadcast(S, x[o3 + p]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
