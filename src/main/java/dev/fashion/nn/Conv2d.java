@@ -13,18 +13,18 @@ import java.util.List;
  * 2-d convolution (cross-correlation, as PyTorch's nn.Conv2d) over [N, C, H, W], weight stored
  * {@code [out, in, kh, kw]} as PyTorch stores it, optional bias.
  *
- * <p>Stride 1 (both reference convolutions) runs forward in the direct form, image by image: the image is
- * copied into zero-padded planes and Y = W·planes through {@link Kernels#matmulRows}, whose B rows are the
- * taps' offsets into the planes, read in place: no column matrix to write, no panel to pack. Its columns
- * run over the padded width (conv2: 16 of which 14 are outputs, 12% more FMAs), and it is still faster:
- * JMH {@code ConvBench.forward} on an AMD EPYC Zen 5, one thread, conv2 at batch 128, 143 against 100
- * batches/s for im2col + matmul (133 GFLOP/s, 62% of the measured FMA peak); in the training step on a
- * noisy host conv2's forward 7.5 against 8.4-8.7 ms. The input gradient likewise, when the input has at
- * least {@value #DIRECT_GRADIENT_CHANNELS} channels: the stride-1 correlation of dy (padded by kernel - 1
- * - padding) with the flipped, channel-swapped weights. The weight gradient keeps the lowering below.
- * Each output is the same single FMA chain over the patch as in the lowering, so the forward's bits are
- * the lowering's; the input gradient's chain runs over (out channel, tap) instead of col2im's sum of
- * per-tap sums.
+ * <p>A stride-1 convolution whose patch is larger than {@value #DOT_PATCH} taps (conv2) runs forward in the
+ * direct form, image by image: the image is copied into zero-padded planes and Y = W·planes through
+ * {@link Kernels#matmulRows}, whose B rows are the taps' offsets into the planes, read in place: no column
+ * matrix to write, no panel to pack. Its columns run over the padded width (conv2: 16 of which 14 are
+ * outputs, 14% more FMAs), and it is still faster: JMH {@code ConvBench} on an AMD EPYC Zen 5, one thread,
+ * conv2 at batch 128, 143 against 100 batches/s (133 GFLOP/s, 62% of the measured FMA peak); in the
+ * training step (`bench`, noisy host, 6 alternating pairs) conv2's forward 3.9-9.7 ms against 6.0-10.1.
+ * Each output is the lowering's FMA chain over the patch, so the bits are the same. Measured and left
+ * with the lowering: conv1's forward (9 taps: the short k loop leaves the tile's stores and the copy-out
+ * to dominate; 1.3-2.4 against 1.2-1.6 ms in the step) and the input gradient as the direct correlation
+ * of padded dy with the flipped weights (JMH 6% faster alone, not faster in the step: dy's 64 padded
+ * planes, 64 KB, do not stay in L1; and it would change the bits).
  *
  * <p>Otherwise lowered to the packed matmul: im2col builds the channel-major column matrix {@code [in·kh·kw,
  * images·positions]} of a group of images, and one matmul per group computes every output channel of every
@@ -62,12 +62,6 @@ public final class Conv2d extends Layer {
      * be mostly padding. A shape rule, so the bits never depend on the vector width.
      */
     public static final int DOT_PATCH = 16;
-    /**
-     * The direct input gradient computes one row of its product per input channel, a matmul m of c: with
-     * fewer channels than a register tile has rows (8) most of each tile is padding (conv1's 1 channel:
-     * 2.7x slower than dcol = Wᵀ·dY and col2im). A shape rule, so the bits never depend on the tile.
-     */
-    public static final int DIRECT_GRADIENT_CHANNELS = 8;
     /** More weights or output values per image than this is refused before allocating (as linear's limit). */
     static final long MAX_VALUES = 1L << 27;
 
@@ -79,14 +73,6 @@ public final class Conv2d extends Layer {
     private ConvShape g;
     /** Where each column-matrix row starts in an image's padded planes, for the direct forward; null: im2col. */
     private int[] taps;
-    /**
-     * The input gradient's direct form, when stride is 1 and padding under the kernel: dx is the
-     * stride-1 correlation of dy, padded by kernel - 1 - padding, with the weights flipped and their
-     * channel axes swapped ({@link #flipped}, rebuilt each backward). Null: dcol = Wᵀ·dY, then col2im.
-     */
-    private ConvShape gBack;
-    private int[] tapsBack;
-    private float[] flipped;
     private int groupValues = GROUP_VALUES;
 
     private final GroupPass pass = new GroupPass();
@@ -123,11 +109,7 @@ public final class Conv2d extends Layer {
                     + (w + 2 * pw) + "] (input " + input.batched() + ", padding [" + ph + ", " + pw + "])");
         }
         g = new ConvShape(c, h, w, kh, kw, sh, sw, ph, pw);
-        taps = g.direct() ? g.tapOffsets() : null;
-        if (g.direct() && ph < kh && pw < kw && c >= DIRECT_GRADIENT_CHANNELS) {
-            gBack = new ConvShape(out, g.oh(), g.ow(), kh, kw, 1, 1, kh - 1 - ph, kw - 1 - pw);
-            tapsBack = gBack.tapOffsets();
-        }
+        taps = directForward(g) ? g.tapOffsets() : null;
         long weights = (long) out * c * kh * kw;
         long outputs = (long) out * g.oh() * g.ow();
         if (weights > MAX_VALUES || outputs > MAX_VALUES) {
@@ -173,6 +155,11 @@ public final class Conv2d extends Layer {
                 + (bias == null ? 0 : (long) n * out * g.positions());
     }
 
+    /** Whether a convolution of shape g runs forward in the direct form (see the class comment). */
+    public static boolean directForward(ConvShape g) {
+        return g.direct() && g.patch() > DOT_PATCH;
+    }
+
     int group(int n) {
         return imagesPerGroup(g, out, n, groupValues);
     }
@@ -201,7 +188,6 @@ public final class Conv2d extends Layer {
     @Override
     public void backward(Context ctx, float[] x, float[] y, float[] dy, float[] dx, float[] scratch, int n) {
         if (bias != null) ctx.kernels().conv().channelSums(dy, bias.grad(), n, out, g.positions());
-        if (dx != null && tapsBack != null) flipWeights();
         pass.run(ctx, x, null, dy, dx, n, true);
         // dW = the groups' partial gradients summed in group order: the same bits for any thread count.
         float[] dw = weight.grad();
@@ -210,19 +196,6 @@ public final class Conv2d extends Layer {
         for (int q = 1; q < pass.groups; q++) {
             float[] part = partials[q];
             for (int i = 0; i < dw.length; i++) dw[i] += part[i];
-        }
-    }
-
-    /** flipped[ci, o, kh-1-u, kw-1-v] = W[o, ci, u, v]: the direct input gradient's weights, [in, out·kh·kw]. */
-    private void flipWeights() {
-        int c = g.c(), area = kh * kw;
-        if (flipped == null) flipped = new float[out * c * area];
-        float[] w = weight.data();
-        for (int o = 0; o < out; o++) {
-            for (int ci = 0; ci < c; ci++) {
-                int src = (o * c + ci) * area, dst = (ci * out + o) * area + area - 1;
-                for (int t = 0; t < area; t++) flipped[dst - t] = w[src + t];
-            }
         }
     }
 
@@ -271,11 +244,6 @@ public final class Conv2d extends Layer {
                 colSize = Math.max(colSize, g.paddedSize() + kw - 1 + Kernels.ROWS_SLACK);
                 outSize = Math.max(outSize, out * g.directColumns() + Kernels.ROWS_SLACK);
             }
-            if (tapsBack != null && backward && dx != null) {
-                // The direct input gradient reuses both once dW is done: dy's padded planes, dx's rows.
-                colSize = Math.max(colSize, gBack.paddedSize() + kw - 1 + Kernels.ROWS_SLACK);
-                outSize = Math.max(outSize, g.c() * gBack.directColumns() + Kernels.ROWS_SLACK);
-            }
             if (col.length < parts) {
                 col = java.util.Arrays.copyOf(col, parts);
                 yt = java.util.Arrays.copyOf(yt, parts);
@@ -298,8 +266,6 @@ public final class Conv2d extends Layer {
             for (int q = Partition.start(groups, parts, part, 1), end = Partition.end(groups, parts, part, 1); q < end; q++) {
                 int i0 = q * group, i1 = Math.min(n, i0 + group), cols = (i1 - i0) * p;
                 if (!backward && taps != null) {
-                    // Stride 1: straight from each image's padded planes, no column matrix to write and
-                    // pack (see the class comment); the same FMA chains, so the same bits.
                     int width = g.directColumns();
                     for (int i = i0; i < i1; i++) {
                         conv.padImage(x, i, g, c);
@@ -318,15 +284,7 @@ public final class Conv2d extends Layer {
                 // The group's dW [out, patch] = dY [out, cols] · col [patch, cols]ᵀ.
                 if (patch <= DOT_PATCH) conv.rowDots(t, c, partials[q], out, patch, cols);
                 else kernels.matmulTransB(t, c, partials[q], out, cols, patch, 0, out, 0, patch, false);
-                if (dx != null && tapsBack != null) {
-                    // Stride 1: dx image by image as a direct convolution of dy; col and t are used up.
-                    int width = gBack.directColumns();
-                    for (int i = i0; i < i1; i++) {
-                        conv.padImage(dy, i, gBack, c);
-                        kernels.matmulRows(flipped, c, tapsBack, t, g.c(), width, width);
-                        conv.fromPaddedRows(t, width, dx, null, g.c(), gBack, i);
-                    }
-                } else if (dx != null) {
+                if (dx != null) {
                     // dcol [patch, cols] = Wᵀ · dY, into the columns' buffer (they are used up).
                     kernels.matmulTransA(weight.data(), t, c, patch, out, cols, 0, patch, 0, cols, false);
                     conv.col2im(c, dx, g, i0, cols, i0, i1);

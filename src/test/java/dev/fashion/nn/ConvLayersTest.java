@@ -27,13 +27,13 @@ class ConvLayersTest {
         GradientCheckTest.check(new Conv2d("conv", 0, 4, 3, 3, 1, 1, 1, 1, true), new Shape(3, 5, 6), 2, 11, false);
     }
 
-    /** Stride 1 takes the direct forward and input gradient: a rectangular kernel, padding on one axis. */
+    /** Stride 1 and 18 taps take the direct forward: a rectangular kernel, padding on one axis. */
     @Test
     void conv2dDirectRectangularKernelUnevenPadding() {
         GradientCheckTest.check(new Conv2d("conv", 0, 5, 2, 3, 1, 1, 0, 1, true), new Shape(3, 4, 7), 3, 14, false);
     }
 
-    /** Padding as large as the kernel: the direct forward, but the input gradient through col2im. */
+    /** Padding as large as the kernel, on the lowering (4 taps); its direct form is checked in ConvKernelsTest. */
     @Test
     void conv2dPaddingAsLargeAsTheKernel() {
         GradientCheckTest.check(new Conv2d("conv", 0, 3, 1, 2, 1, 1, 1, 2, true), new Shape(2, 3, 4), 2, 15, false);

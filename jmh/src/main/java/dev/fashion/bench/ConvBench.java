@@ -12,12 +12,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The reference CNN's convolutions at batch 128, one thread, as the layer runs them: forward image by
- * image in the direct form (padded planes, Y = W·planes through {@link Kernels#matmulRows}, back to NCHW;
- * {@code forwardIm2col} is the lowering it replaced: im2col, Y = W·col, back to NCHW, in the layer's
- * groups of images), the weight gradient in groups (dY to channel-major, the group's columns, its dW) and
- * the input gradient image by image in the direct form (dy's padded planes times the flipped weights;
- * {@code inputGradientIm2col}: dY to channel-major, dcol = Wᵀ·dY, col2im); and at each convolution's output shape the 2x2 max pool and batch
+ * The reference CNN's convolutions at batch 128, one thread, as the layer runs them, in the layer's
+ * groups of images: forward (conv2: image by image in the direct form, padded planes and Y = W·planes
+ * through {@link Kernels#matmulRows}; conv1: im2col, Y = W·col, back to NCHW; {@code forwardIm2col} is
+ * the lowering for both, to compare), the weight gradient (dY to channel-major,
+ * the group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
+ * col2im); and at each convolution's output shape the 2x2 max pool and batch
  * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
  * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
  * 14x14, 3x3 kernels, padding 1. The report converts convolutions to GFLOP/s (2·N·out·in·9·H·W flops)
@@ -35,10 +35,10 @@ public class ConvBench extends BenchDefaults {
 
     private Kernels kernels;
     private ConvKernels conv;
-    private ConvShape g, gBack, pool;
-    private int[] taps, tapsBack;
+    private ConvShape g, pool;
+    private int[] taps;
     private int out, cols, p, chunk;
-    private float[] x, w, flipped, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
+    private float[] x, w, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
     public void setup() {
@@ -64,15 +64,9 @@ public class ConvBench extends BenchDefaults {
         dx = new float[x.length];
         normed = new float[y.length];
         conv.im2col(x, col, g, 0, cols, 0, chunk);
-        // The direct forms' geometry as Conv2d builds it (the flipped weights' values do not change the time).
-        gBack = new ConvShape(out, hw, hw, 3, 3, 1, 1, 1, 1);
         taps = g.tapOffsets();
-        tapsBack = gBack.tapOffsets();
-        flipped = Inputs.gaussian(w.length, 5);
-        int planes = Math.max(g.paddedSize(), gBack.paddedSize()) + 2 + Kernels.ROWS_SLACK;
-        int rows = Math.max(out * g.directColumns(), c * gBack.directColumns()) + Kernels.ROWS_SLACK;
-        col = new float[Math.max(col.length, planes)];
-        yt = new float[Math.max(yt.length, rows)];
+        col = new float[Math.max(col.length, g.paddedSize() + 2 + Kernels.ROWS_SLACK)];
+        yt = new float[Math.max(yt.length, out * g.directColumns() + Kernels.ROWS_SLACK)];
         pool = new ConvShape(out, hw, hw, 2, 2, 2, 2, 0, 0);
         pooled = new float[BATCH * out * pool.positions()];
         argmax = new float[pooled.length];
@@ -88,6 +82,7 @@ public class ConvBench extends BenchDefaults {
 
     @Benchmark
     public float[] forward() {
+        if (!Conv2d.directForward(g)) return forwardIm2col();
         int width = g.directColumns();
         for (int i = 0; i < BATCH; i++) {
             conv.padImage(x, i, g, col);
@@ -126,20 +121,9 @@ public class ConvBench extends BenchDefaults {
         return dw;
     }
 
-    @Benchmark
-    public float[] inputGradient() {
-        int width = gBack.directColumns();
-        for (int i = 0; i < BATCH; i++) {
-            conv.padImage(dy, i, gBack, col);
-            kernels.matmulRows(flipped, col, tapsBack, yt, g.c(), width, width);
-            conv.fromPaddedRows(yt, width, dx, null, g.c(), gBack, i);
-        }
-        return dx;
-    }
-
     /** dcol = Wᵀ·dY into the columns' buffer (the layer's are used up by then), then col2im. */
     @Benchmark
-    public float[] inputGradientIm2col() {
+    public float[] inputGradient() {
         for (int i0 = 0; i0 < BATCH; i0 += chunk) {
             int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
             conv.toChannelMajor(dy, yt, out, p, i0, n, i0, i1);
