@@ -81,6 +81,23 @@ public interface ConvKernels {
     }
 
     /**
+     * Image {@code image} of src ({@code [*, channels, g.oh(), g.ow()]}, a convolution's output or its
+     * gradient) at the direct form's row layout: dst[ci·oh·wp + oy·wp + ox] = src[image, ci, oy, ox] for
+     * ox &lt; ow and 0 for the wp - ow padding columns (wp = g.paddedWidth()), so a product over the
+     * direct form's columns adds nothing for them.
+     */
+    default void toPaddedRows(float[] src, int image, int channels, ConvShape g, float[] dst) {
+        int oh = g.oh(), ow = g.ow(), wp = g.paddedWidth();
+        for (int ci = 0; ci < channels; ci++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int d = (ci * oh + oy) * wp;
+                System.arraycopy(src, ((image * channels + ci) * oh + oy) * ow, dst, d, ow);
+                java.util.Arrays.fill(dst, d + ow, d + wp, 0f);
+            }
+        }
+    }
+
+    /**
      * The direct form's output rows to NCHW: dst[image, ci, oy, ox] = t[ci·ldt + oy·wp + ox] (+ bias[ci] when
      * bias is not null) with wp = g.paddedWidth(), for ox &lt; g.ow(); the padding columns are dropped.
      * t must hold {@link Kernels#ROWS_SLACK} floats past its last row's end (vector copies run over).

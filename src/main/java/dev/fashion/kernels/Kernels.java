@@ -59,6 +59,16 @@ public interface Kernels {
      */
     void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc);
 
+    /**
+     * C = A·Bᵀ (or C += A·Bᵀ) where A's row i is read in place at {@code a[rows[i]]}: c[i·n + j] = Σ_p
+     * a[rows[i] + p]·b[j·k + p] for i in [0, m), j in [0, n), each an FMA chain in p order (from 0, or from
+     * C when accumulating) as in {@link #matmul}. A stride-1 convolution's weight gradient, transposed, is
+     * this product: row i = one tap of one input channel, an offset into the image's padded planes; B =
+     * dy with its rows at the padded width ({@code ConvKernels#toPaddedRows}). a must hold
+     * {@code max(rows) + k} floats.
+     */
+    void matmulGatheredTransB(float[] a, int[] rows, float[] b, float[] c, int m, int k, int n, boolean accumulate);
+
     // ---- fused layer operations: one pass over C instead of two or three --------------------------------
 
     /**

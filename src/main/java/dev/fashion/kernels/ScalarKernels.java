@@ -53,6 +53,18 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void matmulGatheredTransB(float[] a, int[] rows, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ai = rows[i];
+            for (int j = 0; j < n; j++) {
+                float acc = accumulate ? c[i * n + j] : 0f;
+                for (int p = 0; p < k; p++) acc = Math.fma(a[ai + p], b[j * k + p], acc);
+                c[i * n + j] = acc;
+            }
+        }
+    }
+
+    @Override
     public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n,
                              int i0, int i1, int j0, int j1, boolean accumulate) {
         if (!accumulate) {

@@ -145,6 +145,45 @@ class ConvKernelsTest {
     }
 
     /**
+     * The direct weight gradient (padded planes, dy at the padded width, dWᵀ += taps' rows · dy rowsᵀ
+     * image by image) gives the lowering's dW (im2col, dY channel-major, matmulTransB over the group's
+     * columns) to the bit, transposed, on both kernels; toPaddedRows zeroes the padding columns.
+     */
+    @ParameterizedTest
+    @MethodSource("directShapes")
+    void directWeightGradientIsTheLoweringsToTheBit(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions(), cols = n * p, out = 5, patch = g.patch();
+        float[] x = random(n * g.inSize(), 6), dy = random(n * out * p, 7);
+        Kernels scalarK = new ScalarKernels(), vectorK = KernelProvider.choose("vector").kernels();
+        float[] col = new float[patch * cols], t = new float[out * cols], want = new float[out * patch];
+        SCALAR.im2col(x, col, g, 0, cols, 0, n);
+        SCALAR.toChannelMajor(dy, t, out, p, 0, cols, 0, n);
+        scalarK.matmulTransB(t, col, want, out, cols, patch, 0, out, 0, patch, false);
+        int width = g.directColumns();
+        int[] taps = g.tapOffsets();
+        for (Object[] pair : new Object[][] {{scalarK, SCALAR}, {vectorK, vector}}) {
+            Kernels k = (Kernels) pair[0];
+            ConvKernels conv = (ConvKernels) pair[1];
+            float[] planes = new float[g.paddedSize() + g.kw() - 1], rows = new float[out * width];
+            java.util.Arrays.fill(rows, Float.NaN); // toPaddedRows must write the padding columns too
+            float[] dwT = new float[patch * out];
+            for (int i = 0; i < n; i++) {
+                conv.padImage(x, i, g, planes);
+                conv.toPaddedRows(dy, i, out, g, rows);
+                for (float v : rows) assertEquals(false, Float.isNaN(v), "toPaddedRows left a value unwritten");
+                k.matmulGatheredTransB(planes, taps, rows, dwT, patch, width, out, i > 0);
+            }
+            for (int o = 0; o < out; o++) {
+                for (int q = 0; q < patch; q++) {
+                    assertEquals(Float.floatToRawIntBits(want[o * patch + q]), Float.floatToRawIntBits(dwT[q * out + o]),
+                            conv.name() + ": dW[" + o + ", " + q + "]");
+                }
+            }
+        }
+    }
+
+    /**
      * The branch-free 2x2 pool against the general comparisons on every window of special values: signed
      * zeros (equal, so the first wins), infinities, subnormals, NaNs of both signs (NaN wins).
      */

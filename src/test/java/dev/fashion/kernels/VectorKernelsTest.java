@@ -133,6 +133,34 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * matmulGatheredTransB reads A's rows in place at arbitrary (even overlapping) offsets: the same bits
+     * as matmulTransB on those rows copied out, from zero and accumulating, on both kernels.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("shapes")
+    void matmulGatheredTransBIsMatmulTransBOnTheGatheredRows(int m, int k, int n) {
+        Random rnd = new Random(23L * m + 3L * k + n);
+        int span = 2 * k + 5;
+        float[] pool = random(span + k, rnd);
+        int[] rows = new int[m];
+        float[] a = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            rows[i] = rnd.nextInt(span);
+            System.arraycopy(pool, rows[i], a, i * k, k);
+        }
+        float[] b = random(n * k, rnd), c0 = random(m * n, rnd);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] want = acc ? c0.clone() : new float[m * n];
+            SCALAR.matmulTransB(a, b, want, m, k, n, 0, m, 0, n, acc);
+            for (Kernels kernels : new Kernels[] {SCALAR, vector}) {
+                float[] c = acc ? c0.clone() : nan(m * n);
+                kernels.matmulGatheredTransB(pool, rows, b, c, m, k, n, acc);
+                assertBitsEqual(want, c, kernels.name() + " acc=" + acc);
+            }
+        }
+    }
+
     /** The determinism contract: any split of C into blocks gives the same bits as one call. */
     @ParameterizedTest(name = "{0} {1}x{2}x{3}")
     @MethodSource("formsAndModelShapes")

@@ -165,6 +165,47 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * A's rows in place at their offsets (the micro-kernels take any eight row starts), B packed as in
+     * A·Bᵀ by {@link #packPanelTransposed}: for a convolution's weight gradient the rows are windows of
+     * one image's padded planes, so the column matrix is never written. k blocks of KC as in gemm.
+     */
+    @Override
+    public void matmulGatheredTransB(float[] a, int[] rows, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        Scratch scratch = SCRATCH.get();
+        float[] t = scratch.tile;
+        if (k == 0) {
+            if (!accumulate) java.util.Arrays.fill(c, 0, m * n, 0f);
+            return;
+        }
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean load = accumulate || pc > 0;
+            float[] panel = scratch.panel(ceilDiv(n, NR) * NR * kc);
+            packPanelTransposed(b, k, 0, n, pc, kc, panel, scratch.gatherRows);
+            for (int s = 0, po = 0; s < n; s += NR, po += NR * kc) {
+                int cols = Math.min(NR, n - s);
+                for (int r = 0; r < m; r += MR) {
+                    int nrows = Math.min(MR, m - r), last = r + nrows - 1;
+                    // Edge rows repeat the last real row; their results are dropped.
+                    int o0 = rows[r] + pc, o1 = rows[Math.min(r + 1, last)] + pc, o2 = rows[Math.min(r + 2, last)] + pc;
+                    int o3 = rows[Math.min(r + 3, last)] + pc, o4 = rows[Math.min(r + 4, last)] + pc;
+                    int o5 = rows[Math.min(r + 5, last)] + pc, o6 = rows[Math.min(r + 6, last)] + pc;
+                    int o7 = rows[last] + pc;
+                    if (nrows == MR && cols == NR) {
+                        micro(a, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, c, r * n + s, n, load);
+                        continue;
+                    }
+                    if (load) {
+                        for (int i = 0; i < nrows; i++) System.arraycopy(c, (r + i) * n + s, t, i * NR, cols);
+                    }
+                    micro(a, o0, o1, o2, o3, o4, o5, o6, o7, panel, po, kc, t, 0, NR, load);
+                    for (int i = 0; i < nrows; i++) System.arraycopy(t, i * NR, c, (r + i) * n + s, cols);
+                }
+            }
+        }
+    }
+
     /** Dispatches on the constant TILE as {@link #micro} does. */
     private static void gathered(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
                                  float[] b, int[] rows, int j, float[] c, int co, int ldc) {
