@@ -20,8 +20,12 @@ import java.util.List;
  * outputs, 14% more FMAs), and it is still faster: JMH {@code ConvBench} on an AMD EPYC Zen 5, one thread,
  * conv2 at batch 128, 143 against 100 batches/s (133 GFLOP/s, 62% of the measured FMA peak); in the
  * training step (`bench`, noisy host, 6 alternating pairs) conv2's forward 3.9-9.7 ms against 6.0-10.1.
- * Each output is the lowering's FMA chain over the patch, so the bits are the same. Measured and left
- * with the lowering: conv1's forward (9 taps: the short k loop leaves the tile's stores and the copy-out
+ * Each output is the lowering's FMA chain over the patch, so the bits are the same. Its weight gradient
+ * too: per image, dWᵀ [patch, out] += (the planes' tap rows, read in place) · (dy at the padded width)ᵀ
+ * through {@link Kernels#matmulGatheredTransB}, image after image in the group, so each element is the
+ * lowering's chain over the group's columns plus exact zeros for the padding columns (the same value, up
+ * to the sign of a sum that is exactly zero); the groups' dWᵀ are summed in group order and transposed
+ * once. Measured and left with the lowering: conv1's forward (9 taps: the short k loop leaves the tile's stores and the copy-out
  * to dominate; 1.3-2.4 against 1.2-1.6 ms in the step) and the input gradient as the direct correlation
  * of padded dy with the flipped weights (JMH 6% faster alone, not faster in the step: dy's 64 padded
  * planes, 64 KB, do not stay in L1; and it would change the bits).
@@ -73,6 +77,8 @@ public final class Conv2d extends Layer {
     private ConvShape g;
     /** Where each column-matrix row starts in an image's padded planes, for the direct forward; null: im2col. */
     private int[] taps;
+    /** The direct form's dWᵀ, summed over the groups before the transpose into the weight gradient. */
+    private float[] summed;
     private int groupValues = GROUP_VALUES;
 
     private final GroupPass pass = new GroupPass();
@@ -190,13 +196,26 @@ public final class Conv2d extends Layer {
         if (bias != null) ctx.kernels().conv().channelSums(dy, bias.grad(), n, out, g.positions());
         pass.run(ctx, x, null, dy, dx, n, true);
         // dW = the groups' partial gradients summed in group order: the same bits for any thread count.
+        // The direct form's partials are dWᵀ [patch, out]: summed the same way, then transposed.
         float[] dw = weight.grad();
         float[][] partials = pass.partials;
-        System.arraycopy(partials[0], 0, dw, 0, dw.length);
+        float[] sum = taps == null ? dw : summedTransposed();
+        System.arraycopy(partials[0], 0, sum, 0, sum.length);
         for (int q = 1; q < pass.groups; q++) {
             float[] part = partials[q];
-            for (int i = 0; i < dw.length; i++) dw[i] += part[i];
+            for (int i = 0; i < sum.length; i++) sum[i] += part[i];
         }
+        if (taps != null) {
+            int patch = g.patch();
+            for (int k = 0; k < patch; k++) {
+                for (int o = 0; o < out; o++) dw[o * patch + k] = sum[k * out + o];
+            }
+        }
+    }
+
+    private float[] summedTransposed() {
+        if (summed == null) summed = new float[g.patch() * out];
+        return summed;
     }
 
     /**
@@ -238,9 +257,9 @@ public final class Conv2d extends Layer {
         private void ensure() {
             long cols = (long) group * g.positions();
             int colSize = Math.toIntExact(g.patch() * cols), outSize = Math.toIntExact(out * cols);
-            if (taps != null && !backward) {
-                // The direct forward's padded planes (read up to the last tap's offset plus a row of columns,
-                // plus the kernel's slack) and its output rows (plus the copy-out's slack).
+            if (taps != null) {
+                // The direct form's padded planes (read up to the last tap's offset plus a row of columns,
+                // plus the kernel's slack) and its rows of output or output gradient (plus the copy-out's slack).
                 colSize = Math.max(colSize, g.paddedSize() + kw - 1 + Kernels.ROWS_SLACK);
                 outSize = Math.max(outSize, out * g.directColumns() + Kernels.ROWS_SLACK);
             }
@@ -274,6 +293,19 @@ public final class Conv2d extends Layer {
                     }
                     continue;
                 }
+                if (taps != null) {
+                    // The group's dWᵀ [patch, out] = planes' tap rows · dy rows ᵀ, image after image, so the
+                    // chain over columns runs image by image as the lowering's does (plus exact zeros for
+                    // the padding columns); no column matrix.
+                    int width = g.directColumns();
+                    for (int i = i0; i < i1; i++) {
+                        conv.padImage(x, i, g, c);
+                        conv.toPaddedRows(dy, i, out, g, t);
+                        kernels.matmulGatheredTransB(c, taps, t, partials[q], patch, width, out, i > i0);
+                    }
+                    if (dx != null) inputGradient(c, t, i0, i1, cols);
+                    continue;
+                }
                 conv.im2col(x, c, g, i0, cols, i0, i1);
                 if (!backward) {
                     kernels.matmul(weight.data(), c, t, out, patch, cols, 0, out, 0, cols, false);
@@ -290,6 +322,14 @@ public final class Conv2d extends Layer {
                     conv.col2im(c, dx, g, i0, cols, i0, i1);
                 }
             }
+        }
+
+        /** dx for images [i0, i1): dY to channel-major in t, dcol = Wᵀ·dY in c, col2im; both buffers used up. */
+        private void inputGradient(float[] c, float[] t, int i0, int i1, int cols) {
+            int p = g.positions();
+            conv.toChannelMajor(dy, t, out, p, i0, cols, i0, i1);
+            kernels.matmulTransA(weight.data(), t, c, g.patch(), out, cols, 0, g.patch(), 0, cols, false);
+            conv.col2im(c, dx, g, i0, cols, i0, i1);
         }
     }
 }

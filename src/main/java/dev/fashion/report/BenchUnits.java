@@ -59,7 +59,7 @@ public final class BenchUnits {
                 boolean first = "conv1".equals(r.param("layer"));
                 double in = first ? 1 : 32, out = first ? 32 : 64, hw = first ? 784 : 196, elems = 128 * out * hw;
                 return switch (r.method()) {
-                    case "forward", "forwardIm2col", "weightGradient", "inputGradient" ->
+                    case "forward", "forwardIm2col", "weightGradient", "weightGradientIm2col", "inputGradient" ->
                             new Work(2 * 128 * out * in * 9 * hw / 1e9, "GFLOP/s");
                     case "maxPool", "maxPoolBackward" -> new Work(6 * elems / 1e9, "GB/s"); // per input: read 4, write 2 (or the reverse)
                     case "batchNorm" -> new Work(16 * elems / 1e9, "GB/s");          // read x three times, write y

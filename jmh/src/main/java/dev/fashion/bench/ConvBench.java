@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.State;
  * The reference CNN's convolutions at batch 128, one thread, as the layer runs them, in the layer's
  * groups of images: forward (conv2: image by image in the direct form, padded planes and Y = W·planes
  * through {@link Kernels#matmulRows}; conv1: im2col, Y = W·col, back to NCHW; {@code forwardIm2col} is
- * the lowering for both, to compare), the weight gradient (dY to channel-major,
- * the group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
+ * the lowering for both, to compare), the weight gradient (conv2: the direct form's dWᵀ from the padded
+ * planes and dy at the padded width; conv1 and {@code weightGradientIm2col}: dY to channel-major, the
+ * group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
  * col2im); and at each convolution's output shape the 2x2 max pool and batch
  * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
  * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
@@ -38,6 +39,7 @@ public class ConvBench extends BenchDefaults {
     private ConvShape g, pool;
     private int[] taps;
     private int out, cols, p, chunk;
+    private float[] summed;
     private float[] x, w, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
@@ -65,6 +67,7 @@ public class ConvBench extends BenchDefaults {
         normed = new float[y.length];
         conv.im2col(x, col, g, 0, cols, 0, chunk);
         taps = g.tapOffsets();
+        summed = new float[w.length];
         col = new float[Math.max(col.length, g.paddedSize() + 2 + Kernels.ROWS_SLACK)];
         yt = new float[Math.max(yt.length, out * g.directColumns() + Kernels.ROWS_SLACK)];
         pool = new ConvShape(out, hw, hw, 2, 2, 2, 2, 0, 0);
@@ -104,11 +107,36 @@ public class ConvBench extends BenchDefaults {
     }
 
     /**
-     * As the layer's backward: the group's columns again, the group's dW (dot products for a patch of a few
-     * taps, else the matmul), added to the sum of the groups before it.
+     * As the layer's backward: conv2 image by image in the direct form (padded planes, dy at the padded
+     * width, dWᵀ += planes' tap rows · dy rows ᵀ, transposed once at the end); conv1 as
+     * {@link #weightGradientIm2col}.
      */
     @Benchmark
     public float[] weightGradient() {
+        if (!Conv2d.directForward(g)) return weightGradientIm2col();
+        int width = g.directColumns();
+        for (int i0 = 0; i0 < BATCH; i0 += chunk) {
+            float[] target = i0 == 0 ? summed : partial;
+            for (int i = i0; i < Math.min(BATCH, i0 + chunk); i++) {
+                conv.padImage(x, i, g, col);
+                conv.toPaddedRows(dy, i, out, g, yt);
+                kernels.matmulGatheredTransB(col, taps, yt, target, g.patch(), width, out, i > i0);
+            }
+            if (i0 > 0) for (int i = 0; i < summed.length; i++) summed[i] += partial[i];
+        }
+        int patch = g.patch();
+        for (int k = 0; k < patch; k++) {
+            for (int o = 0; o < out; o++) dw[o * patch + k] = summed[k * out + o];
+        }
+        return dw;
+    }
+
+    /**
+     * The lowering: the group's columns again, the group's dW (dot products for a patch of a few
+     * taps, else the matmul), added to the sum of the groups before it.
+     */
+    @Benchmark
+    public float[] weightGradientIm2col() {
         for (int i0 = 0; i0 < BATCH; i0 += chunk) {
             int i1 = Math.min(BATCH, i0 + chunk), n = (i1 - i0) * p;
             conv.toChannelMajor(dy, yt, out, p, i0, n, i0, i1);
