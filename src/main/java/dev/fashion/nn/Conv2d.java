@@ -18,17 +18,19 @@ import java.util.List;
  * {@link Kernels#matmulRows}, whose B rows are the taps' offsets into the planes, read in place: no column
  * matrix to write, no panel to pack. Its columns run over the padded width (conv2: 16 of which 14 are
  * outputs, 14% more FMAs), and it is still faster: JMH {@code ConvBench} on an AMD EPYC Zen 5, one thread,
- * conv2 at batch 128, 143 against 100 batches/s (133 GFLOP/s, 62% of the measured FMA peak); in the
+ * conv2 at batch 128, 151.7 against 130.6 batches/s (140 GFLOP/s, 67% of the measured FMA peak); in the
  * training step (`bench`, noisy host, 6 alternating pairs) conv2's forward 3.9-9.7 ms against 6.0-10.1.
- * Each output is the lowering's FMA chain over the patch, so the bits are the same. Its weight gradient
- * too: per image, dWᵀ [patch, out] += (the planes' tap rows, read in place) · (dy at the padded width)ᵀ
- * through {@link Kernels#matmulGatheredTransB}, image after image in the group, so each element is the
- * lowering's chain over the group's columns plus exact zeros for the padding columns (the same value, up
- * to the sign of a sum that is exactly zero); the groups' dWᵀ are summed in group order and transposed
- * once. Measured and left with the lowering: conv1's forward (9 taps: the short k loop leaves the tile's stores and the copy-out
- * to dominate; 1.3-2.4 against 1.2-1.6 ms in the step) and the input gradient as the direct correlation
- * of padded dy with the flipped weights (JMH 6% faster alone, not faster in the step: dy's 64 padded
- * planes, 64 KB, do not stay in L1; and it would change the bits).
+ * Each output is the lowering's FMA chain over the patch, so the bits are the same. The weight gradient
+ * likewise: per image, dWᵀ [patch, out] += (the planes' tap rows, read in place) · (dy at the padded
+ * width)ᵀ through {@link Kernels#matmulGatheredTransB}, image after image in the group, so each element is
+ * the lowering's chain over the group's columns plus exact zeros for the padding columns (the same value,
+ * up to the sign of a sum that is exactly zero); the groups' dWᵀ are summed in group order and transposed
+ * once (JMH 137.6 against 129.5 batches/s; in the step conv2's backward 5-20% faster).
+ *
+ * <p>Measured and left on the lowering: conv1's forward (9 taps: the short k loop leaves the tile's stores
+ * and the copy-out to dominate; 1.3-2.4 against 1.2-1.6 ms in the step) and the input gradient as the
+ * direct correlation of padded dy with the flipped weights (JMH 6% faster alone, not faster in the step:
+ * dy's 64 padded planes, 64 KB, do not stay in L1; and it would change the bits).
  *
  * <p>Otherwise lowered to the packed matmul: im2col builds the channel-major column matrix {@code [in·kh·kw,
  * images·positions]} of a group of images, and one matmul per group computes every output channel of every
@@ -303,7 +305,10 @@ public final class Conv2d extends Layer {
                         conv.toPaddedRows(dy, i, out, g, t);
                         kernels.matmulGatheredTransB(c, taps, t, partials[q], patch, width, out, i > i0);
                     }
-                    if (dx != null) inputGradient(c, t, i0, i1, cols);
+                    if (dx != null) {
+                        conv.toChannelMajor(dy, t, out, p, i0, cols, i0, i1);
+                        inputGradient(c, t, i0, i1, cols);
+                    }
                     continue;
                 }
                 conv.im2col(x, c, g, i0, cols, i0, i1);
@@ -316,18 +321,15 @@ public final class Conv2d extends Layer {
                 // The group's dW [out, patch] = dY [out, cols] · col [patch, cols]ᵀ.
                 if (patch <= DOT_PATCH) conv.rowDots(t, c, partials[q], out, patch, cols);
                 else kernels.matmulTransB(t, c, partials[q], out, cols, patch, 0, out, 0, patch, false);
-                if (dx != null) {
-                    // dcol [patch, cols] = Wᵀ · dY, into the columns' buffer (they are used up).
-                    kernels.matmulTransA(weight.data(), t, c, patch, out, cols, 0, patch, 0, cols, false);
-                    conv.col2im(c, dx, g, i0, cols, i0, i1);
-                }
+                if (dx != null) inputGradient(c, t, i0, i1, cols);
             }
         }
 
-        /** dx for images [i0, i1): dY to channel-major in t, dcol = Wᵀ·dY in c, col2im; both buffers used up. */
+        /**
+         * dx for images [i0, i1) from their dY in t (channel-major): dcol [patch, cols] = Wᵀ · dY into the
+         * columns' buffer c (used up by then), added back by col2im.
+         */
         private void inputGradient(float[] c, float[] t, int i0, int i1, int cols) {
-            int p = g.positions();
-            conv.toChannelMajor(dy, t, out, p, i0, cols, i0, i1);
             kernels.matmulTransA(weight.data(), t, c, g.patch(), out, cols, 0, g.patch(), 0, cols, false);
             conv.col2im(c, dx, g, i0, cols, i0, i1);
         }
