@@ -36,11 +36,10 @@ def tile(mr, nv, packed=False, gathered=False):
             else "float[] panel, int po, int kc, float[] c, int co, int ldc, boolean load")
     out = [f"    private static void {name}(float[] x, {first},",
            f"{' ' * (len(name) + 25)}{rest}) {{"]
+    out.append(f"        FloatVector {', '.join(acc)};")
     if gathered:
-        out.append(f"        FloatVector {', '.join(acc)};")
         out.append(f"        {' = '.join(acc)} = FloatVector.zero(S);")
     else:
-        out.append(f"        FloatVector {', '.join(acc)};")
         out.append(f"        if (load) {{")
         for i in rows:
             for v in vecs:
@@ -49,12 +48,8 @@ def tile(mr, nv, packed=False, gathered=False):
         out.append(f"            {' = '.join(acc)} = FloatVector.zero(S);")
         out.append(f"        }}")
     # One k step: NV panel loads, then per row one broadcast and NV FMAs (k order kept per element).
-    if gathered:
-        out.append(f"        for (int p = 0; p < rows.length; p++) {{")
-        out.append(f"            int q = rows[p] + j;")
-    else:
-        out.append(f"        for (int p = 0; p < kc; p++) {{")
-        out.append(f"            int q = po + p * NR;")
+    out.append(f"        for (int p = 0; p < {'rows.length' if gathered else 'kc'}; p++) {{")
+    out.append(f"            int q = {'rows[p] + j' if gathered else 'po + p * NR'};")
     if packed:
         out.append(f"            int a = xo + p * {mr};")
     for v in vecs:
