@@ -104,6 +104,50 @@ public interface ConvKernels {
      */
     void fromPaddedRows(float[] t, int ldt, float[] dst, float[] bias, int channels, ConvShape g, int image);
 
+    // ---- the shifted-planes form (small patches, ConvShape#shifted): no column matrix ---------------------
+
+    /**
+     * Writes image {@code image} of x ({@code [*, g.c, g.h, g.w]}) into planes as its shifted planes: plane
+     * (ci, v), {@code [h + 2·ph, w]} at (ci·kw + v)·(h + 2·ph)·w, holds x[image, ci, r - ph, ox + v - pw] at
+     * (r, ox), 0 outside the input. Then im2col's row (ci·kh + u)·kw + v for this image is the run at
+     * {@link ConvShape#shiftedOffsets()}: the same values, never written as a matrix (the first
+     * {@link ConvShape#shiftedSize()} values of planes; the rest is left alone). Row copies: the same in
+     * both implementations.
+     */
+    default void shiftedPlanes(float[] x, int image, ConvShape g, float[] planes) {
+        int h = g.h(), w = g.w(), ph = g.ph(), hp = h + 2 * ph;
+        java.util.Arrays.fill(planes, 0, g.shiftedSize(), 0f);
+        for (int ci = 0; ci < g.c(); ci++) {
+            int src = (image * g.c() + ci) * h * w;
+            for (int v = 0; v < g.kw(); v++) {
+                int shift = v - g.pw(), lo = Math.max(0, -shift), hi = Math.min(w, w - shift);
+                if (hi <= lo) continue;
+                int dst = ((ci * g.kw() + v) * hp + ph) * w;
+                for (int y = 0; y < h; y++) System.arraycopy(x, src + y * w + lo + shift, planes, dst + y * w + lo, hi - lo);
+            }
+        }
+    }
+
+    /**
+     * {@link #rowDots} over one image's share of the columns, with the column rows read in place: continues
+     * the sixteen partials acc[(o·n + t)·16 + l] of dot (o, t) with the products a[ao + o·k + j]·b[rows[t] +
+     * j], j in [0, k) and k a multiple of 16 (partial l takes j = l, l + 16, ...), starting from zero when
+     * {@code first}. Called image after image over a group (a = the images' dY in NCHW, b = each image's
+     * {@link #shiftedPlanes}), then {@link #finishDots}, it is rowDots over the group's channel-major dY and
+     * im2col columns, to the bit, without either matrix.
+     */
+    void rowDotsRows(float[] a, int ao, float[] b, int[] rows, float[] acc, int m, int n, int k, boolean first);
+
+    /** c[o·n + t] = {@link #rowDots}'s tree over the partials {@link #rowDotsRows} left in acc. */
+    default void finishDots(float[] acc, float[] c, int m, int n) {
+        for (int d = 0; d < m * n; d++) {
+            int at = d * LANES;
+            c[d] = ScalarConvKernels.combine(acc[at], acc[at + 1], acc[at + 2], acc[at + 3], acc[at + 4], acc[at + 5],
+                    acc[at + 6], acc[at + 7], acc[at + 8], acc[at + 9], acc[at + 10], acc[at + 11], acc[at + 12],
+                    acc[at + 13], acc[at + 14], acc[at + 15]);
+        }
+    }
+
     // ---- pooling ---------------------------------------------------------------------------------------
 
     /**

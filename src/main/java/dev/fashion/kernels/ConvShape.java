@@ -72,4 +72,36 @@ public record ConvShape(int c, int h, int w, int kh, int kw, int sh, int sw, int
         }
         return rows;
     }
+
+    // ---- the shifted-planes form (stride 1, outputs as wide as the input): see ConvKernels#shiftedPlanes --
+
+    /**
+     * Whether the shifted-planes form applies: stride 1 and ow = w (2·pw = kw - 1, "same" width), so the
+     * columns of one tap over an image's positions, in position order, are one contiguous run of the
+     * input plane shifted by the tap's column offset and padded by ph rows above and below.
+     */
+    public boolean shifted() {
+        return direct() && ow() == w;
+    }
+
+    /** Values of one image's shifted planes: c·kw planes of h + 2·ph rows of w. */
+    public int shiftedSize() {
+        return c * kw * (h + 2 * ph) * w;
+    }
+
+    /**
+     * Where each column-matrix row starts in the shifted planes: row (ci·kh + u)·kw + v, im2col's order, at
+     * ((ci·kw + v)·(h + 2·ph) + u)·w. Column q of that row (q &lt; positions) is then planes[offset + q].
+     */
+    public int[] shiftedOffsets() {
+        if (!shifted()) throw new IllegalStateException("the shifted-planes form needs stride 1 and ow = w");
+        int hp = h + 2 * ph;
+        int[] rows = new int[patch()];
+        for (int ci = 0; ci < c; ci++) {
+            for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) rows[(ci * kh + u) * kw + v] = ((ci * kw + v) * hp + u) * w;
+            }
+        }
+        return rows;
+    }
 }

@@ -51,13 +51,13 @@ public interface Kernels {
     int ROWS_SLACK = 64;
 
     /**
-     * C = A·B where B's row p is read in place at {@code b[rows[p]]}: c[i·ldc + j] = Σ_p a[i·k + p]·b[rows[p]
+     * C = A·B where B's row p is read in place at {@code b[rows[p]]}: c[co + i·ldc + j] = Σ_p a[i·k + p]·b[rows[p]
      * + j] for i in [0, m), j in [0, n), k = rows.length, each an FMA chain in p order from 0 as in
      * {@link #matmul}. A stride-1 convolution is this product over its zero-padded input planes (row p = one
      * tap of one input channel, a fixed offset into the planes), so it needs no column matrix and no
      * packing. b must hold {@code max(rows) + n + }{@link #ROWS_SLACK} floats.
      */
-    void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc);
+    void matmulRows(float[] a, float[] b, int[] rows, float[] c, int co, int m, int n, int ldc);
 
     /**
      * C = A·Bᵀ (or C += A·Bᵀ) where A's row i is read in place at {@code a[rows[i]]}: c[i·n + j] = Σ_p

@@ -412,6 +412,25 @@ public class ScalarConvKernels implements ConvKernels {
         }
     }
 
+    @Override
+    public void rowDotsRows(float[] a, int ao, float[] b, int[] rows, float[] acc, int m, int n, int k, boolean first) {
+        requireWholeBlocks(k);
+        for (int o = 0; o < m; o++) {
+            for (int t = 0; t < n; t++) {
+                int ar = ao + o * k, br = rows[t], at = (o * n + t) * LANES;
+                if (first) java.util.Arrays.fill(acc, at, at + LANES, 0f);
+                for (int j = 0; j < k; j += LANES) {
+                    for (int l = 0; l < LANES; l++) acc[at + l] = Math.fma(a[ar + j + l], b[br + j + l], acc[at + l]);
+                }
+            }
+        }
+    }
+
+    /** rowDotsRows continues whole blocks of sixteen: a tail would need its own partials. */
+    protected static void requireWholeBlocks(int k) {
+        if (k % LANES != 0) throw new IllegalArgumentException("rowDotsRows needs a multiple of " + LANES + " products, not " + k);
+    }
+
     private static final ThreadLocal<float[]> DOT_LANES = ThreadLocal.withInitial(() -> new float[LANES]);
 
     /** r_l of {@link #rowDots} from s_l: one more FMA when l is inside k's tail. */

@@ -39,10 +39,10 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc) {
+    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int co, int m, int n, int ldc) {
         int k = rows.length;
         for (int i = 0; i < m; i++) {
-            int ci = i * ldc;
+            int ci = co + i * ldc;
             for (int j = 0; j < n; j++) c[ci + j] = 0f;
             for (int p = 0; p < k; p++) {
                 float aip = a[i * k + p];

@@ -11,6 +11,9 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The vector convolution kernels against the scalar baseline, to the bit, and against a direct
@@ -43,6 +46,22 @@ class ConvKernelsTest {
     /** The stride-1 shapes, which the direct form takes. */
     static Stream<int[]> directShapes() {
         return shapes().filter(s -> s[5] == 1 && s[6] == 1);
+    }
+
+    /** Stride 1 with outputs as wide as the input, which the shifted-planes form takes; more awkward ones. */
+    static Stream<int[]> shiftedShapes() {
+        return Stream.concat(shapes(), Stream.of(
+                new int[] {2, 4, 8, 1, 3, 1, 1, 0, 1, 3},
+                new int[] {2, 4, 8, 1, 3, 1, 1, 0, 1, 1},
+                new int[] {1, 5, 16, 5, 1, 1, 1, 2, 0, 2},
+                new int[] {3, 4, 4, 3, 1, 1, 1, 0, 0, 2}))
+                .filter(s -> new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]).shifted());
+    }
+
+    /** The shifted shapes whose images have whole blocks of 16 positions, which rowDotsRows needs. */
+    static Stream<int[]> shiftedBlockShapes() {
+        return shiftedShapes().filter(s -> new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])
+                .positions() % ConvKernels.LANES == 0);
     }
 
     private static float[] random(int n, long seed) {
@@ -130,7 +149,7 @@ class ConvKernelsTest {
                     java.util.Arrays.fill(planes, Float.NaN); // padImage must write every padded value
                     java.util.Arrays.fill(planes, g.paddedSize(), planes.length, 0f);
                     conv.padImage(x, i, g, planes);
-                    k.matmulRows(w, planes, taps, rows, out, width, width);
+                    k.matmulRows(w, planes, taps, rows, 0, out, width, width);
                     conv.fromPaddedRows(rows, width, y, b, out, g, i);
                     for (int j = 0; j < y.length; j++) {
                         assertEquals(j >= i * out * p, !Float.isNaN(y[j]), conv.name() + ": image " + i + " at " + j);
@@ -180,6 +199,121 @@ class ConvKernelsTest {
                             conv.name() + ": dW[" + o + ", " + q + "]");
                 }
             }
+        }
+    }
+
+    /**
+     * Every tap's run in an image's shifted planes is that image's row of im2col's column matrix, on both
+     * kernels; the planes are written in full and nothing past them.
+     */
+    @ParameterizedTest
+    @MethodSource("shiftedShapes")
+    void shiftedPlanesHoldIm2colsRows(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions();
+        float[] x = random(n * g.inSize(), 8);
+        int[] offsets = g.shiftedOffsets();
+        for (ConvKernels conv : new ConvKernels[] {SCALAR, vector}) {
+            for (int i = 0; i < n; i++) {
+                float[] col = new float[g.patch() * p];
+                SCALAR.im2col(x, col, g, i, p, i, i + 1);
+                float[] planes = new float[g.shiftedSize() + 3];
+                java.util.Arrays.fill(planes, Float.NaN);
+                conv.shiftedPlanes(x, i, g, planes);
+                for (int j = 0; j < g.shiftedSize(); j++) assertFalse(Float.isNaN(planes[j]), conv.name() + ": unwritten at " + j);
+                for (int j = g.shiftedSize(); j < planes.length; j++) assertTrue(Float.isNaN(planes[j]), conv.name() + ": wrote past the planes");
+                for (int r = 0; r < g.patch(); r++) {
+                    for (int q = 0; q < p; q++) {
+                        assertEquals(col[r * p + q], planes[offsets[r] + q], conv.name() + ": image " + i + " row " + r + " column " + q);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The shifted-planes forward (Kernels#matmulRows over the planes, the bias as an FMA with a row of
+     * ones, written in place into NCHW) gives im2col + matmul + fromChannelMajor's bits, with and without
+     * bias, on both kernels, and each image's call writes only that image.
+     */
+    @ParameterizedTest
+    @MethodSource("shiftedShapes")
+    void shiftedForwardIsIm2colForwardToTheBit(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions(), cols = n * p, out = 5, patch = g.patch();
+        float[] x = random(n * g.inSize(), 9), w = random(out * patch, 10), bias = random(out, 11);
+        Kernels scalarK = new ScalarKernels(), vectorK = KernelProvider.choose("vector").kernels();
+        for (float[] b : new float[][] {null, bias}) {
+            float[] col = new float[patch * cols], t = new float[out * cols], want = new float[n * out * p];
+            SCALAR.im2col(x, col, g, 0, cols, 0, n);
+            scalarK.matmul(w, col, t, out, patch, cols, 0, out, 0, cols, false);
+            SCALAR.fromChannelMajor(t, want, b, out, p, 0, cols, 0, n);
+            float[] fused = w;
+            if (b != null) {
+                fused = new float[out * (patch + 1)];
+                for (int o = 0; o < out; o++) {
+                    System.arraycopy(w, o * patch, fused, o * (patch + 1), patch);
+                    fused[o * (patch + 1) + patch] = b[o];
+                }
+            }
+            int[] rows = dev.fashion.nn.Conv2d.shiftedRows(g, b != null);
+            for (Object[] pair : new Object[][] {{scalarK, SCALAR}, {vectorK, vector}}) {
+                Kernels k = (Kernels) pair[0];
+                ConvKernels conv = (ConvKernels) pair[1];
+                float[] planes = new float[dev.fashion.nn.Conv2d.shiftedBuffer(g)];
+                java.util.Arrays.fill(planes, g.shiftedSize(), g.shiftedSize() + p, 1f);
+                float[] y = new float[want.length];
+                java.util.Arrays.fill(y, Float.NaN);
+                for (int i = n - 1; i >= 0; i--) { // last image first: each call must stay inside its image
+                    conv.shiftedPlanes(x, i, g, planes);
+                    k.matmulRows(fused, planes, rows, y, i * out * p, out, p, p);
+                    for (int j = 0; j < y.length; j++) {
+                        assertEquals(j >= i * out * p, !Float.isNaN(y[j]), conv.name() + ": image " + i + " at " + j);
+                    }
+                }
+                for (int j = 0; j < y.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(y[j]),
+                            conv.name() + (b == null ? "" : " with bias") + " at " + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * The shifted-planes weight gradient (rowDotsRows image by image, dY read in NCHW, then finishDots)
+     * is rowDots over the group's channel-major dY and im2col columns, to the bit, on both kernels.
+     */
+    @ParameterizedTest
+    @MethodSource("shiftedBlockShapes")
+    void shiftedWeightGradientIsRowDotsToTheBit(int[] s) {
+        ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        int n = s[9], p = g.positions(), cols = n * p, out = 5, patch = g.patch();
+        float[] x = random(n * g.inSize(), 12), dy = random(n * out * p, 13);
+        float[] col = new float[patch * cols], t = new float[out * cols], want = new float[out * patch];
+        SCALAR.im2col(x, col, g, 0, cols, 0, n);
+        SCALAR.toChannelMajor(dy, t, out, p, 0, cols, 0, n);
+        SCALAR.rowDots(t, col, want, out, patch, cols);
+        int[] offsets = g.shiftedOffsets();
+        for (ConvKernels conv : new ConvKernels[] {SCALAR, vector}) {
+            float[] planes = new float[g.shiftedSize()], acc = new float[out * patch * ConvKernels.LANES];
+            java.util.Arrays.fill(acc, Float.NaN); // the first image must start the partials from zero
+            float[] dw = new float[out * patch];
+            for (int i = 0; i < n; i++) {
+                conv.shiftedPlanes(x, i, g, planes);
+                conv.rowDotsRows(dy, i * out * p, planes, offsets, acc, out, patch, p, i == 0);
+            }
+            conv.finishDots(acc, dw, out, patch);
+            for (int j = 0; j < dw.length; j++) {
+                assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(dw[j]), conv.name() + ": dW at " + j);
+            }
+        }
+    }
+
+    @Test
+    void rowDotsRowsRefusesATailOfProducts() {
+        for (ConvKernels conv : new ConvKernels[] {SCALAR, vector}) {
+            assertThrows(IllegalArgumentException.class, () -> conv.rowDotsRows(new float[40], 0, new float[40],
+                    new int[] {0}, new float[16], 1, 1, 20, true), conv.name());
         }
     }
 

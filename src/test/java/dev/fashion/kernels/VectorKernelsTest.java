@@ -120,11 +120,13 @@ class VectorKernelsTest {
         SCALAR.matmul(a, b, want, m, k, n, 0, m, 0, n, false);
         int ldc = n + 3;
         for (Kernels kernels : new Kernels[] {SCALAR, vector}) {
-            float[] c = nan(m * ldc);
-            kernels.matmulRows(a, pool, rows, c, m, n, ldc);
+            int co = 5; // C starts inside its array (a convolution writes image i's planes in place)
+            float[] c = nan(co + m * ldc);
+            kernels.matmulRows(a, pool, rows, c, co, m, n, ldc);
+            for (int j = 0; j < co; j++) assertTrue(Float.isNaN(c[j]), kernels.name() + " wrote before co");
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < ldc; j++) {
-                    float got = c[i * ldc + j];
+                    float got = c[co + i * ldc + j];
                     if (j >= n) assertTrue(Float.isNaN(got), kernels.name() + " wrote past n at (" + i + "," + j + ")");
                     else assertEquals(Float.floatToRawIntBits(want[i * n + j]), Float.floatToRawIntBits(got),
                             kernels.name() + " at (" + i + "," + j + ")");

@@ -14,10 +14,11 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The reference CNN's convolutions at batch 128, one thread, as the layer runs them, in the layer's
  * groups of images: forward (conv2: image by image in the direct form, padded planes and Y = W·planes
- * through {@link Kernels#matmulRows}; conv1: im2col, Y = W·col, back to NCHW; {@code forwardIm2col} is
- * the lowering for both, to compare), the weight gradient (conv2: the direct form's dWᵀ from the padded
- * planes and dy at the padded width; conv1 and {@code weightGradientIm2col}: dY to channel-major, the
- * group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
+ * through {@link Kernels#matmulRows}; conv1: image by image over its shifted planes, [W | bias]·[taps;
+ * ones] written in place into NCHW; {@code forwardIm2col} is the lowering for both, to compare), the
+ * weight gradient (conv2: the direct form's dWᵀ from the padded planes and dy at the padded width; conv1:
+ * rowDotsRows over dY in place and the shifted planes; {@code weightGradientIm2col}: dY to channel-major,
+ * the group's columns again, its dW) and the input gradient (dY to channel-major, dcol = Wᵀ·dY,
  * col2im); and at each convolution's output shape the 2x2 max pool and batch
  * norm (training forward: two statistics passes and the sweep; backward: the sums and the input
  * gradient, with the fused ReLU). {@code layer}: conv1 = 1->32 channels at 28x28, conv2 = 32->64 at
@@ -37,9 +38,9 @@ public class ConvBench extends BenchDefaults {
     private Kernels kernels;
     private ConvKernels conv;
     private ConvShape g, pool;
-    private int[] taps;
+    private int[] taps, shifted;
     private int out, cols, p, chunk;
-    private float[] summed;
+    private float[] summed, fused, dots;
     private float[] x, w, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
@@ -70,6 +71,14 @@ public class ConvBench extends BenchDefaults {
         summed = new float[w.length];
         col = new float[Math.max(col.length, g.paddedSize() + 2 + Kernels.ROWS_SLACK)];
         yt = new float[Math.max(yt.length, out * g.directColumns() + Kernels.ROWS_SLACK)];
+        if (Conv2d.shiftedForm(g)) {
+            // As the layer: [W | bias] over the shifted planes and a row of ones; partials for rowDotsRows.
+            shifted = Conv2d.shiftedRows(g, true);
+            fused = Inputs.gaussian(out * (g.patch() + 1), 5);
+            col = new float[Math.max(col.length, Conv2d.shiftedBuffer(g))];
+            java.util.Arrays.fill(col, g.shiftedSize(), g.shiftedSize() + p, 1f);
+            dots = new float[out * g.patch() * ConvKernels.LANES];
+        }
         pool = new ConvShape(out, hw, hw, 2, 2, 2, 2, 0, 0);
         pooled = new float[BATCH * out * pool.positions()];
         argmax = new float[pooled.length];
@@ -85,11 +94,18 @@ public class ConvBench extends BenchDefaults {
 
     @Benchmark
     public float[] forward() {
+        if (shifted != null) {
+            for (int i = 0; i < BATCH; i++) {
+                conv.shiftedPlanes(x, i, g, col);
+                kernels.matmulRows(fused, col, shifted, y, i * out * p, out, p, p);
+            }
+            return y;
+        }
         if (!Conv2d.directForward(g)) return forwardIm2col();
         int width = g.directColumns();
         for (int i = 0; i < BATCH; i++) {
             conv.padImage(x, i, g, col);
-            kernels.matmulRows(w, col, taps, yt, out, width, width);
+            kernels.matmulRows(w, col, taps, yt, 0, out, width, width);
             conv.fromPaddedRows(yt, width, y, null, out, g, i);
         }
         return y;
@@ -113,6 +129,17 @@ public class ConvBench extends BenchDefaults {
      */
     @Benchmark
     public float[] weightGradient() {
+        if (shifted != null) {
+            for (int i0 = 0; i0 < BATCH; i0 += chunk) {
+                for (int i = i0; i < Math.min(BATCH, i0 + chunk); i++) {
+                    conv.shiftedPlanes(x, i, g, col);
+                    conv.rowDotsRows(dy, i * out * p, col, shifted, dots, out, g.patch(), p, i == i0);
+                }
+                conv.finishDots(dots, i0 == 0 ? dw : partial, out, g.patch());
+                if (i0 > 0) for (int i = 0; i < dw.length; i++) dw[i] += partial[i];
+            }
+            return dw;
+        }
         if (!Conv2d.directForward(g)) return weightGradientIm2col();
         int width = g.directColumns();
         for (int i0 = 0; i0 < BATCH; i0 += chunk) {

@@ -179,25 +179,7 @@ public final class VectorConvKernels extends ScalarConvKernels {
         }
         float[] acc = DOT_PARTIALS.get();
         if (acc.length < m * n * LANES) DOT_PARTIALS.set(acc = new float[m * n * LANES]);
-        int full = k & ~(LANES - 1), rows = TWO ? 1 : 4;
-        for (int j0 = 0; j0 < full; j0 += DOT_BLOCK) {
-            int j1 = Math.min(full, j0 + DOT_BLOCK);
-            boolean first = j0 == 0;
-            int o = 0;
-            for (; o + rows <= m; o += rows) {
-                int t = 0;
-                for (; t + 3 <= n; t += 3) {
-                    if (TWO) dots1x3(a, b, acc, o, t, n, k, j0, j1, first);
-                    else dots4x3(a, b, acc, o, t, n, k, j0, j1, first);
-                }
-                for (; t < n; t++) {
-                    for (int i = o; i < o + rows; i++) dot(a, i * k, b, t * k, acc, (i * n + t) * LANES, j0, j1, first);
-                }
-            }
-            for (; o < m; o++) {
-                for (int t = 0; t < n; t++) dot(a, o * k, b, t * k, acc, (o * n + t) * LANES, j0, j1, first);
-            }
-        }
+        dotBlocks(a, 0, b, null, acc, m, n, k, k & ~(LANES - 1), true);
         for (int o = 0; o < m; o++) {
             for (int t = 0; t < n; t++) {
                 int at = (o * n + t) * LANES;
@@ -209,6 +191,48 @@ public final class VectorConvKernels extends ScalarConvKernels {
         }
     }
 
+    @Override
+    public void rowDotsRows(float[] a, int ao, float[] b, int[] rows, float[] acc, int m, int n, int k, boolean first) {
+        if (!VECTOR_SUMS) {
+            super.rowDotsRows(a, ao, b, rows, acc, m, n, k, first);
+            return;
+        }
+        requireWholeBlocks(k);
+        dotBlocks(a, ao, b, rows, acc, m, n, k, k, first);
+    }
+
+    /**
+     * The register blocks of {@link #rowDots} over products [0, full) in k blocks of {@link #DOT_BLOCK}: a's
+     * row o at ao + o·k, b's row t at rows[t] (or t·k when rows is null); from zero when first.
+     */
+    private static void dotBlocks(float[] a, int ao, float[] b, int[] rows, float[] acc, int m, int n, int k, int full,
+                                  boolean first) {
+        int block = TWO ? 1 : 4;
+        for (int j0 = 0; j0 < full; j0 += DOT_BLOCK) {
+            int j1 = Math.min(full, j0 + DOT_BLOCK);
+            boolean zero = first && j0 == 0;
+            int o = 0;
+            for (; o + block <= m; o += block) {
+                int t = 0, ar = ao + o * k;
+                for (; t + 3 <= n; t += 3) {
+                    int b0 = row(rows, t, k), b1 = row(rows, t + 1, k), b2 = row(rows, t + 2, k), e0 = (o * n + t) * LANES;
+                    if (TWO) dots1x3(a, ar, b, b0, b1, b2, acc, e0, j0, j1, zero);
+                    else dots4x3(a, ar, k, b, b0, b1, b2, acc, e0, n * LANES, j0, j1, zero);
+                }
+                for (; t < n; t++) {
+                    for (int i = o; i < o + block; i++) dot(a, ao + i * k, b, row(rows, t, k), acc, (i * n + t) * LANES, j0, j1, zero);
+                }
+            }
+            for (; o < m; o++) {
+                for (int t = 0; t < n; t++) dot(a, ao + o * k, b, row(rows, t, k), acc, (o * n + t) * LANES, j0, j1, zero);
+            }
+        }
+    }
+
+    private static int row(int[] rows, int t, int k) {
+        return rows == null ? t * k : rows[t];
+    }
+
     /** Products per row in one k block of {@link #rowDots}: 7 rows of 4 KB in L1. */
     static final int DOT_BLOCK = 1024;
     /** Per-thread partials of {@link #rowDots}, [dot, 16], grow-only. */
@@ -218,10 +242,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
         return first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, at);
     }
 
-    private static void dots4x3(float[] a, float[] b, float[] acc, int o, int t, int n, int k, int j0, int j1,
-                                boolean first) {
-        int a0 = o * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, b0 = t * k, b1 = b0 + k, b2 = b1 + k;
-        int e0 = (o * n + t) * LANES, e1 = e0 + n * LANES, e2 = e1 + n * LANES, e3 = e2 + n * LANES;
+    private static void dots4x3(float[] a, int a0, int k, float[] b, int b0, int b1, int b2, float[] acc, int e0,
+                                int stride, int j0, int j1, boolean first) {
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int e1 = e0 + stride, e2 = e1 + stride, e3 = e2 + stride;
         FloatVector c00 = partials(acc, e0, first), c01 = partials(acc, e0 + LANES, first);
         FloatVector c02 = partials(acc, e0 + 2 * LANES, first), c10 = partials(acc, e1, first);
         FloatVector c11 = partials(acc, e1 + LANES, first), c12 = partials(acc, e1 + 2 * LANES, first);
@@ -263,9 +287,8 @@ public final class VectorConvKernels extends ScalarConvKernels {
     }
 
     /** 256-bit vectors: each dot's partials 0-7 in the first vector of a pair, 8-15 in the second. */
-    private static void dots1x3(float[] a, float[] b, float[] acc, int o, int t, int n, int k, int j0, int j1,
-                                boolean first) {
-        int a0 = o * k, b0 = t * k, b1 = b0 + k, b2 = b1 + k, e0 = (o * n + t) * LANES;
+    private static void dots1x3(float[] a, int a0, float[] b, int b0, int b1, int b2, float[] acc, int e0, int j0,
+                                int j1, boolean first) {
         FloatVector c0 = partials(acc, e0, first), d0 = partials(acc, e0 + L, first);
         FloatVector c1 = partials(acc, e0 + LANES, first), d1 = partials(acc, e0 + LANES + L, first);
         FloatVector c2 = partials(acc, e0 + 2 * LANES, first), d2 = partials(acc, e0 + 2 * LANES + L, first);

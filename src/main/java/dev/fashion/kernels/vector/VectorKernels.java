@@ -144,7 +144,7 @@ public final class VectorKernels implements Kernels {
      * A rows (MR·k floats) stay in L1 across its strips. Edge tiles go through the scratch tile.
      */
     @Override
-    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int m, int n, int ldc) {
+    public void matmulRows(float[] a, float[] b, int[] rows, float[] c, int co, int m, int n, int ldc) {
         int k = rows.length;
         float[] t = SCRATCH.get().tile;
         for (int r = 0; r < m; r += MR) {
@@ -156,10 +156,10 @@ public final class VectorKernels implements Kernels {
             for (int s = 0; s < n; s += NR) {
                 int cols = Math.min(NR, n - s);
                 if (nrows == MR && cols == NR) {
-                    gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, c, r * ldc + s, ldc);
+                    gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, c, co + r * ldc + s, ldc);
                 } else {
                     gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, t, 0, NR);
-                    for (int i = 0; i < nrows; i++) System.arraycopy(t, i * NR, c, (r + i) * ldc + s, cols);
+                    for (int i = 0; i < nrows; i++) System.arraycopy(t, i * NR, c, co + (r + i) * ldc + s, cols);
                 }
             }
         }
