@@ -151,14 +151,9 @@ class ConvKernelsTest {
                     conv.padImage(x, i, g, planes);
                     k.matmulRows(w, planes, taps, rows, 0, out, width, width);
                     conv.fromPaddedRows(rows, width, y, b, out, g, i);
-                    for (int j = 0; j < y.length; j++) {
-                        assertEquals(j >= i * out * p, !Float.isNaN(y[j]), conv.name() + ": image " + i + " at " + j);
-                    }
+                    assertWrittenFrom(y, i * out * p, conv.name() + ": image " + i);
                 }
-                for (int j = 0; j < y.length; j++) {
-                    assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(y[j]),
-                            conv.name() + (b == null ? "" : " with bias") + " at " + j);
-                }
+                assertSameBits(want, y, conv.name() + (b == null ? "" : " with bias"));
             }
         }
     }
@@ -267,14 +262,9 @@ class ConvKernelsTest {
                 for (int i = n - 1; i >= 0; i--) { // last image first: each call must stay inside its image
                     conv.shiftedPlanes(x, i, g, planes);
                     k.matmulRows(fused, planes, rows, y, i * out * p, out, p, p);
-                    for (int j = 0; j < y.length; j++) {
-                        assertEquals(j >= i * out * p, !Float.isNaN(y[j]), conv.name() + ": image " + i + " at " + j);
-                    }
+                    assertWrittenFrom(y, i * out * p, conv.name() + ": image " + i);
                 }
-                for (int j = 0; j < y.length; j++) {
-                    assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(y[j]),
-                            conv.name() + (b == null ? "" : " with bias") + " at " + j);
-                }
+                assertSameBits(want, y, conv.name() + (b == null ? "" : " with bias"));
             }
         }
     }
@@ -545,6 +535,17 @@ class ConvKernelsTest {
                     assertEquals(exact, c[o * n + t], 1e-6 * magnitude, where);
                 }
             }
+        }
+    }
+
+    /** Images are written last first, into NaN: everything from {@code start} on is written, nothing before. */
+    private static void assertWrittenFrom(float[] y, int start, String what) {
+        for (int j = 0; j < y.length; j++) assertEquals(j >= start, !Float.isNaN(y[j]), what + " at " + j);
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int j = 0; j < got.length; j++) {
+            assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(got[j]), what + " at " + j);
         }
     }
 }
