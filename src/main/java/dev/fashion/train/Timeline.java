@@ -16,9 +16,17 @@ import java.util.Map;
  * elsewhere, or when the process ran something else before it became this JVM, the JVM's start ({@code
  * RuntimeMXBean.getUptime}). Not {@code ProcessHandle.info().startInstant()}:
  * on Linux it adds the boot time rounded to whole seconds, so against the wall clock it is up to a second off.
+ *
+ * <p>A JVM that runs several trainings one after the other ({@code sweep}) restarts the clock at each run
+ * after the first ({@link #startRun}), so every run's {@code wall_seconds} and marks are its own; the first
+ * run keeps the process's start, since the JVM started for it.
  */
 public final class Timeline {
     private static final long ORIGIN_NANOS = System.nanoTime() - (long) (startupSeconds() * 1e9);
+    /** Where {@link #seconds} and the CPU marks count from: the process's start, then each later run's. */
+    private static volatile long runOriginNanos = ORIGIN_NANOS;
+    private static volatile double runOriginCpu = 0;
+    private static boolean runStarted;
     private static final Map<String, Double> MARKS = new LinkedHashMap<>();
     private static final Map<String, Double> CPU = new LinkedHashMap<>();
     private static final Map<String, Double> TOTALS = new LinkedHashMap<>();
@@ -28,8 +36,13 @@ public final class Timeline {
     private Timeline() {
     }
 
-    /** Seconds since the process started. */
+    /** Seconds since the current run started: the process's start for the first run in this JVM. */
     public static double seconds() {
+        return (System.nanoTime() - runOriginNanos) / 1e9;
+    }
+
+    /** Seconds since the process started, whatever runs came before. */
+    public static double processSeconds() {
         return (System.nanoTime() - ORIGIN_NANOS) / 1e9;
     }
 
@@ -37,6 +50,7 @@ public final class Timeline {
     public static double mark(String name) {
         double s = seconds();
         double cpu = cpuSeconds();
+        if (cpu >= 0) cpu = Math.max(0, cpu - runOriginCpu);
         synchronized (MARKS) {
             MARKS.remove(name);
             MARKS.put(name, round(s));
@@ -46,11 +60,25 @@ public final class Timeline {
         return s;
     }
 
-    /** Forgets the marks and totals of an earlier run in this JVM (tests run several), except "main". */
+    /**
+     * Starts a run's clock. The first run in this JVM counts from the process's start (its "main" mark kept);
+     * a later one ({@code sweep}, tests) from now, forgetting the earlier run's marks and totals and counting
+     * CPU seconds from here.
+     */
     public static void startRun() {
         synchronized (MARKS) {
-            MARKS.keySet().removeIf(k -> !k.equals("main"));
-            CPU.keySet().removeIf(k -> !k.equals("main"));
+            if (runStarted) {
+                long now = System.nanoTime();
+                double cpu = cpuSeconds();
+                runOriginNanos = now;
+                runOriginCpu = Math.max(0, cpu);
+                MARKS.clear();
+                CPU.clear();
+            } else {
+                MARKS.keySet().removeIf(k -> !k.equals("main"));
+                CPU.keySet().removeIf(k -> !k.equals("main"));
+            }
+            runStarted = true;
             TOTALS.clear();
         }
     }

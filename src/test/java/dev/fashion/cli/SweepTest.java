@@ -49,6 +49,8 @@ class SweepTest {
     static Path shared;
     private static List<String> sweepArgs;
     private static Path reference;
+    /** How long the uninterrupted sweep took, as this test measured it. */
+    private static double sweepSeconds;
 
     @BeforeAll
     static void uninterruptedSweep() throws IOException {
@@ -57,7 +59,9 @@ class SweepTest {
         sweepArgs = List.of("sweep", "--config", config.toString(), "--data", data.toString(),
                 "--set", "optimizer.lr=0.001,0.003", "--set", "training.batch_size=64,128", "--checkpoint-every", "1");
         reference = shared.resolve("reference");
+        long t0 = System.nanoTime();
         CliTest.Result r = CliTest.run(args(sweepArgs, "--out", reference.toString()).toArray(String[]::new));
+        sweepSeconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.code(), r.err());
     }
 
@@ -76,6 +80,12 @@ class SweepTest {
             assertEquals(l.at("/settings/training.batch_size").asInt(), summary.get("batch_size").asInt());
             assertTrue(Files.readString(run.resolve("config.yaml")).contains("lr: " + l.at("/settings/optimizer.lr").asText()));
             assertTrue(summary.get("cpu").asText().length() > 0, "summary.json names the CPU");
+        }
+        // Each run after the first (which may count the JVM's start) times itself, not the sweep's JVM so far.
+        for (JsonNode l : lines.subList(1, lines.size())) {
+            double wall = l.at("/summary/wall_seconds").asDouble();
+            assertTrue(wall > 0 && wall <= sweepSeconds, l.get("run") + ": wall_seconds " + wall
+                    + " in a sweep that took " + sweepSeconds + " s");
         }
         // Rerunning a finished sweep trains nothing and prints the leaderboard, sorted by test accuracy.
         CliTest.Result again = CliTest.run(args(sweepArgs, "--out", reference.toString()).toArray(String[]::new));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,5 +38,25 @@ class TimelineTest {
         double seconds = Double.parseDouble(out.lines().reduce((a, b) -> b).orElseThrow());
         // Counted from the process's start this would be at least the 4 s the shell slept.
         assertTrue(seconds >= 0 && seconds < 4, "the timeline at main: " + seconds + " s");
+    }
+
+    @Test
+    void aLaterRunInTheSameJvmCountsFromItsOwnStartAsInASweep() {
+        Timeline.startRun();
+        Timeline.mark("setup");
+        Timeline.add("test_passes", 1.5);
+        Timeline.startRun();
+        double run = Timeline.seconds();
+        double process = Timeline.processSeconds();
+        // The second run started after this JVM did (and after its first run), so its clock is behind the process's.
+        assertTrue(run >= 0 && run < process, "run " + run + " s, process " + process + " s");
+        assertFalse(Timeline.marks().containsKey("setup"), "the earlier run's marks are gone: " + Timeline.marks());
+        assertFalse(Timeline.marks().containsKey("main"), "main belongs to the first run: " + Timeline.marks());
+        assertTrue(Timeline.totals().isEmpty(), "the earlier run's totals are gone: " + Timeline.totals());
+        Timeline.mark("setup");
+        // Marks are rounded to the millisecond.
+        assertTrue(Timeline.marks().get("setup") <= Timeline.seconds() + 0.0005, "setup at " + Timeline.marks());
+        Double cpu = Timeline.cpuMarks().get("setup");
+        assertTrue(cpu == null || cpu <= Timeline.cpuSeconds() - 0.0005, "CPU counts from the run's start: " + cpu);
     }
 }
