@@ -53,9 +53,9 @@ public final class Timeline {
         if (cpu >= 0) cpu = Math.max(0, cpu - runOriginCpu);
         synchronized (MARKS) {
             MARKS.remove(name);
-            MARKS.put(name, round(s));
+            MARKS.put(name, truncate(s));
             CPU.remove(name);
-            if (cpu >= 0) CPU.put(name, round(cpu));
+            if (cpu >= 0) CPU.put(name, truncate(cpu));
         }
         return s;
     }
@@ -123,6 +123,14 @@ public final class Timeline {
         synchronized (MARKS) {
             return new LinkedHashMap<>(MARKS);
         }
+    }
+
+    /**
+     * A mark in whole milliseconds, rounded down: a mark never reads later than a clock read after it (the
+     * run's wall_seconds), as rounding to nearest could by half a millisecond.
+     */
+    private static double truncate(double s) {
+        return Math.floor(s * 1000) / 1000.0;
     }
 
     private static double round(double s) {
