@@ -161,7 +161,14 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%n  %.3f ms/step   %,.0f images/s   %.2f s/epoch (%,d images)   %.1f GFLOP/s (%.1f MFLOP/step)%n",
                 r.millisPerStep(), r.imagesPerSecond(), r.secondsPerEpoch(epochImages), epochImages, r.gflops(),
                 r.flopsPerStep() / 1e6);
-        if (r.allocatedBytesPerStep() >= 0) out.printf("  allocated: %,d bytes/step (all threads)%n", r.allocatedBytesPerStep());
+        if (r.allocatedBytesPerStep() >= 0 && r.profiledBytesPerStep() >= 0 && r.profiledBytesPerStep() != r.allocatedBytesPerStep()) {
+            // Unequal: some of it was one-off (C2 still replacing code), not the step's.
+            out.printf("  allocated: %,d bytes/step (all threads) in the timed steps, %,d in the %,d profiled steps after"
+                    + " them%s%n", r.allocatedBytesPerStep(), r.profiledBytesPerStep(), r.steps(),
+                    r.profiledBytesPerStep() == 0 ? ": a one-off while the JIT finished compiling, not per step" : "");
+        } else if (r.allocatedBytesPerStep() >= 0) {
+            out.printf("  allocated: %,d bytes/step (all threads)%n", r.allocatedBytesPerStep());
+        }
         if (peak != null) {
             out.printf("  peak: %.1f GFLOP/s on %d thread%s (%.1f per thread; register-only FMAs, measured now):"
                             + " the step runs at %.0f%% of it%n", peak.gflops(), peak.threads(),
@@ -234,6 +241,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("gflops", r.gflops());
         m.put("flops_per_step", r.flopsPerStep());
         m.put("allocated_bytes_per_step", r.allocatedBytesPerStep());
+        m.put("allocated_bytes_per_step_profiled", r.profiledBytesPerStep());
         if (peak != null) {
             m.put("peak_gflops", peak.gflops());
             m.put("peak_gflops_per_thread", peak.gflopsPerThread());
