@@ -115,11 +115,10 @@ public final class StepBenchmark {
             int steps = warmup;
             if (warmup == 0) return 0;
             for (int window = 0; window < MAX_EXTRA_WINDOWS; window++) {
-                long counter = counterBytes();
-                long before = AllocationCounter.allocatedBytes();
+                AllocationWindow allocated = new AllocationWindow();
                 run(WINDOW);
                 steps += WINDOW;
-                if (before < 0 || AllocationCounter.allocatedBytes() - before - counter <= 0) break;
+                if (allocated.bytes() <= 0) break; // nothing allocated, or the JVM cannot count
             }
             return steps;
         }
@@ -134,6 +133,21 @@ public final class StepBenchmark {
         return b + AllocationCounter.allocatedBytes();
     }
 
+    /** Bytes all threads allocate from its creation on, less the counter's own readings; -1 where the JVM cannot count. */
+    private static final class AllocationWindow {
+        private final long counter = counterBytes();
+        private final long start = AllocationCounter.allocatedBytes();
+
+        long bytes() {
+            return start < 0 ? -1 : Math.max(0, AllocationCounter.allocatedBytes() - start - counter);
+        }
+
+        long perStep(int steps) {
+            long b = bytes();
+            return b < 0 ? -1 : b / steps;
+        }
+    }
+
     /**
      * Runs {@code warmup} untimed steps (and more, up to 2,000, until a window of them allocates nothing),
      * then {@code steps} timed ones, then the same again with per-phase timers, over shuffled batches of
@@ -146,24 +160,22 @@ public final class StepBenchmark {
         int warmed = stepper.warmUp(warmup);
         double warmupSeconds = (System.nanoTime() - w0) / 1e9;
 
-        long counter = counterBytes();
-        long alloc0 = AllocationCounter.allocatedBytes();
+        AllocationWindow timed = new AllocationWindow();
         double seconds = stepper.run(steps);
-        long alloc = Math.max(0, AllocationCounter.allocatedBytes() - alloc0 - counter);
+        long timedBytes = timed.perStep(steps);
 
         StepProfile profile = new StepProfile(trainer.model());
         stepper.step.profile(profile);
-        counter = counterBytes();
-        long profiled0 = AllocationCounter.allocatedBytes();
+        AllocationWindow profiledWindow = new AllocationWindow();
         stepper.run(steps);
-        long profiled = Math.max(0, AllocationCounter.allocatedBytes() - profiled0 - counter);
+        long profiledBytes = profiledWindow.perStep(steps);
         stepper.step.profile(null);
 
         int batch = stepper.batch;
         List<Phase> phases = phases(profile, stepper.step.workspace(), batch, stepper.optimizer);
         long flops = phases.stream().mapToLong(Phase::flopsPerStep).sum();
         return new Result(batch, threads, kernels, warmed, warmupSeconds, steps, seconds, flops, phases,
-                alloc0 < 0 ? -1 : alloc / steps, profiled0 < 0 ? -1 : profiled / steps);
+                timedBytes, profiledBytes);
     }
 
     /**
