@@ -62,6 +62,7 @@ public final class BenchUnits {
                     case "forward", "forwardIm2col", "weightGradient", "weightGradientIm2col", "inputGradient" ->
                             new Work(2 * 128 * out * in * 9 * hw / 1e9, "GFLOP/s");
                     case "maxPool", "maxPoolBackward" -> new Work(6 * elems / 1e9, "GB/s"); // per input: read 4, write 2 (or the reverse)
+                    case "outputWrite" -> new Work(4 * elems / 1e9, "GB/s");               // store the output once
                     case "batchNorm" -> new Work(16 * elems / 1e9, "GB/s");          // read x three times, write y
                     case "batchNormBackward" -> new Work(28 * elems / 1e9, "GB/s");  // read x, y, dy twice, write dx
                     default -> OPS;

@@ -18,7 +18,8 @@ class ConvBenchReportTest {
                 JmhReportTest.result("ConvBench.forward", "\"impl\": \"scalar\", \"layer\": \"conv2\"", 2, "0.1", 0.0),
                 JmhReportTest.result("ConvBench.forward", "\"impl\": \"vector\", \"layer\": \"conv2\"", 60, "1", 0.0),
                 JmhReportTest.result("ConvBench.batchNorm", "\"impl\": \"scalar\", \"layer\": \"conv1\"", 10, "1", 0.0),
-                JmhReportTest.result("ConvBench.batchNorm", "\"impl\": \"vector\", \"layer\": \"conv1\"", 100, "1", 0.0));
+                JmhReportTest.result("ConvBench.batchNorm", "\"impl\": \"vector\", \"layer\": \"conv1\"", 100, "1", 0.0),
+                JmhReportTest.result("ConvBench.outputWrite", "\"impl\": \"vector\", \"layer\": \"conv1\"", 1500, "1", 0.0));
         List<JmhResult> rs = JmhResults.read(f);
         BenchUnits.Rate conv2 = BenchUnits.of(rs.get(1));
         assertEquals("GFLOP/s", conv2.unit());
@@ -26,6 +27,10 @@ class ConvBenchReportTest {
         BenchUnits.Rate bn = BenchUnits.of(rs.get(3));
         assertEquals("GB/s", bn.unit());
         assertEquals(100 * 16.0 * 128 * 32 * 784 / 1e9, bn.value(), 1e-6);
+        // The store floor: the 12.8 MB output once per op.
+        BenchUnits.Rate store = BenchUnits.of(rs.get(4));
+        assertEquals("GB/s", store.unit());
+        assertEquals(1500 * 4.0 * 128 * 32 * 784 / 1e9, store.value(), 1e-6);
         String md = JmhReport.markdown(rs, List.of("conv.json"));
         assertTrue(md.contains("| ConvBench.forward | layer=conv2 | GFLOP/s |") && md.contains("30.00×"), md);
         assertTrue(md.contains("| ConvBench.batchNorm | layer=conv1 | GB/s |"), md);

@@ -41,6 +41,7 @@ public class ConvBench extends BenchDefaults {
     private int[] taps, shifted;
     private int out, cols, p, chunk;
     private float[] summed, fused, dots;
+    private float fillValue;
     private float[] x, w, col, yt, y, dy, dw, partial, dx, normed, argmax, pooled, mean, invstd, scale, shift, a, b;
 
     @Setup
@@ -186,6 +187,18 @@ public class ConvBench extends BenchDefaults {
             conv.col2im(col, dx, g, i0, n, i0, i1);
         }
         return dx;
+    }
+
+    /**
+     * The floor of any forward that leaves its output in memory for the batch norm after it: storing the
+     * batch's output once ({@code Arrays.fill}, which C2 turns into vector stores), nothing computed. For
+     * conv1 that output is 12.8 MB, far beyond L2, against 58 MFLOP: at the FMA peak the flops take less
+     * time than these stores, so this rate, not the peak, bounds conv1's forward.
+     */
+    @Benchmark
+    public float[] outputWrite() {
+        java.util.Arrays.fill(y, fillValue += 1f);
+        return y;
     }
 
     @Benchmark
