@@ -400,7 +400,17 @@ class ConvKernelsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 7, 8, 9, 15, 16, 17, 31, 49, 196, 784})
     void batchNormKernelsVectorEqualsScalar(int p) {
-        int n = p > 100 ? 3 : 5, channels = 5;
+        checkBatchNormKernels(p > 100 ? 3 : 5, 5, p);
+    }
+
+    /** Batch norm over the features of [N, F] (p = 1), where the vectors run across features: widths around 16, 1-row batches. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 15, 16, 17, 33, 256, 515})
+    void featureBatchNormVectorEqualsScalar(int features) {
+        for (int n : new int[] {1, 2, 7, 128}) checkBatchNormKernels(n, features, 1);
+    }
+
+    private void checkBatchNormKernels(int n, int channels, int p) {
         float[] x = random(n * channels * p, 5), dy = random(x.length, 6);
         float[] mean = new float[channels], mean2 = new float[channels];
         SCALAR.channelSums(x, mean, n, channels, p, 0, channels);
@@ -426,7 +436,9 @@ class ConvKernelsTest {
         for (boolean relu : new boolean[] {false, true}) {
             float[] y1 = new float[x.length], y2 = new float[x.length];
             SCALAR.batchNorm(x, y1, mean, scale, shift, relu, n, channels, p, 0, channels);
-            vector.batchNorm(x, y2, mean, scale, shift, relu, n, channels, p, 0, channels);
+            int h = channels / 3; // a channel split, as the scheduler makes
+            vector.batchNorm(x, y2, mean, scale, shift, relu, n, channels, p, 0, h);
+            vector.batchNorm(x, y2, mean, scale, shift, relu, n, channels, p, h, channels);
             assertArrayEquals(y1, y2);
             float[] mask = relu ? y1 : null;
             float[] g1 = new float[channels], g2 = new float[channels], gx1 = new float[channels], gx2 = new float[channels];
@@ -441,7 +453,8 @@ class ConvKernelsTest {
             }
             float[] dx1 = new float[x.length], dx2 = new float[x.length];
             SCALAR.batchNormBackward(x, mask, dy, dx1, mean, invstd, a, b, scale, n, channels, p, 0, channels);
-            vector.batchNormBackward(x, mask, dy, dx2, mean, invstd, a, b, scale, n, channels, p, 0, channels);
+            vector.batchNormBackward(x, mask, dy, dx2, mean, invstd, a, b, scale, n, channels, p, h, channels);
+            vector.batchNormBackward(x, mask, dy, dx2, mean, invstd, a, b, scale, n, channels, p, 0, h);
             assertArrayEquals(dx1, dx2);
         }
         // The ReLU mask's edge values: only a positive number (subnormal or infinite too) passes dy.

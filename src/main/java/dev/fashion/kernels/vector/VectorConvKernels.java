@@ -321,6 +321,18 @@ public final class VectorConvKernels extends ScalarConvKernels {
 
     @Override
     public void channelSums(float[] x, float[] sums, int n, int channels, int p, int c0, int c1) {
+        if (p == 1) {
+            // [N, F] (batch norm over features): one lane per feature, each lane the interface's single
+            // chain over the images, so the same bits as the scalar loop, with the rows read contiguously.
+            int c = c0;
+            for (; c <= c1 - L; c += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int i = 0, e = c; i < n; i++, e += channels) acc = acc.add(FloatVector.fromArray(S, x, e));
+                acc.intoArray(sums, c);
+            }
+            if (c < c1) super.channelSums(x, sums, n, channels, p, c, c1);
+            return;
+        }
         if (p < LANES || !VECTOR_SUMS) {
             super.channelSums(x, sums, n, channels, p, c0, c1);
             return;
@@ -348,6 +360,19 @@ public final class VectorConvKernels extends ScalarConvKernels {
 
     @Override
     public void channelSquaredDeviations(float[] x, float[] mean, float[] sums, int n, int channels, int p, int c0, int c1) {
+        if (p == 1) {
+            int c = c0;
+            for (; c <= c1 - L; c += L) {
+                FloatVector m = FloatVector.fromArray(S, mean, c), acc = FloatVector.zero(S);
+                for (int i = 0, e = c; i < n; i++, e += channels) {
+                    FloatVector d = FloatVector.fromArray(S, x, e).sub(m);
+                    acc = d.fma(d, acc);
+                }
+                acc.intoArray(sums, c);
+            }
+            if (c < c1) super.channelSquaredDeviations(x, mean, sums, n, channels, p, c, c1);
+            return;
+        }
         if (p < LANES || !VECTOR_SUMS) {
             super.channelSquaredDeviations(x, mean, sums, n, channels, p, c0, c1);
             return;
@@ -382,6 +407,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
     @Override
     public void batchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
                               float[] sumGX, int n, int channels, int p, int c0, int c1) {
+        if (p == 1) {
+            featureBatchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, c0, c1);
+            return;
+        }
         if (p < LANES || !VECTOR_SUMS) {
             super.batchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, p, c0, c1);
             return;
@@ -422,6 +451,25 @@ public final class VectorConvKernels extends ScalarConvKernels {
         }
     }
 
+    /** batchNormSums over [N, F]: as channelSums, one lane per feature. */
+    private void featureBatchNormSums(float[] x, float[] y, float[] dy, float[] mean, float[] invstd, float[] sumG,
+                                      float[] sumGX, int n, int channels, int c0, int c1) {
+        FloatVector zero = FloatVector.zero(S);
+        int c = c0;
+        for (; c <= c1 - L; c += L) {
+            FloatVector m = FloatVector.fromArray(S, mean, c), is = FloatVector.fromArray(S, invstd, c), g0 = zero, h0 = zero;
+            for (int i = 0, e = c; i < n; i++, e += channels) {
+                FloatVector g = FloatVector.fromArray(S, dy, e);
+                if (y != null) g = zero.blend(g, FloatVector.fromArray(S, y, e).compare(VectorOperators.GT, 0f));
+                g0 = g0.add(g);
+                h0 = g.fma(FloatVector.fromArray(S, x, e).sub(m).mul(is), h0);
+            }
+            g0.intoArray(sumG, c);
+            h0.intoArray(sumGX, c);
+        }
+        if (c < c1) super.batchNormSums(x, y, dy, mean, invstd, sumG, sumGX, n, channels, 1, c, c1);
+    }
+
     /** Block partials in lanes[0..16), plus the tail partials when p has a tail, in the interface's tree. */
     private static float finish(float[] lanes, int mode, float[] a, float[] y, float[] mask, float m, float is,
                                 int n, int channels, int p, int c) {
@@ -436,6 +484,10 @@ public final class VectorConvKernels extends ScalarConvKernels {
     @Override
     public void batchNorm(float[] x, float[] y, float[] mean, float[] scale, float[] shift, boolean relu,
                           int n, int channels, int p, int c0, int c1) {
+        if (p == 1 && c1 - c0 >= L) {
+            featureBatchNorm(x, y, mean, scale, shift, relu, n, channels, c0, c1);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             for (int c = c0; c < c1; c++) {
                 float mc = mean[c], ac = scale[c], bc = shift[c];
@@ -454,9 +506,29 @@ public final class VectorConvKernels extends ScalarConvKernels {
         }
     }
 
+    /** batchNorm over [N, F], vectors across the features of each row (the scalar's operations, lane by lane). */
+    private void featureBatchNorm(float[] x, float[] y, float[] mean, float[] scale, float[] shift, boolean relu,
+                                  int n, int channels, int c0, int c1) {
+        int full = c0 + (c1 - c0) / L * L;
+        for (int i = 0; i < n; i++) {
+            int row = i * channels;
+            for (int c = c0; c < full; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, row + c).sub(FloatVector.fromArray(S, mean, c))
+                        .fma(FloatVector.fromArray(S, scale, c), FloatVector.fromArray(S, shift, c));
+                if (relu) v = v.max(0f);
+                v.intoArray(y, row + c);
+            }
+        }
+        if (full < c1) super.batchNorm(x, y, mean, scale, shift, relu, n, channels, 1, full, c1);
+    }
+
     @Override
     public void batchNormBackward(float[] x, float[] y, float[] dy, float[] dx, float[] mean, float[] invstd,
                                   float[] a, float[] b, float[] scale, int n, int channels, int p, int c0, int c1) {
+        if (p == 1 && c1 - c0 >= L) {
+            featureBatchNormBackward(x, y, dy, dx, mean, invstd, a, b, scale, n, channels, c0, c1);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             for (int c = c0; c < c1; c++) {
                 float mc = mean[c], isc = invstd[c], ac = a[c], bc = b[c], sc = scale[c];
@@ -476,5 +548,25 @@ public final class VectorConvKernels extends ScalarConvKernels {
                 }
             }
         }
+    }
+
+    /** batchNormBackward over [N, F], vectors across the features of each row. */
+    private void featureBatchNormBackward(float[] x, float[] y, float[] dy, float[] dx, float[] mean, float[] invstd,
+                                          float[] a, float[] b, float[] scale, int n, int channels, int c0, int c1) {
+        int full = c0 + (c1 - c0) / L * L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i++) {
+            int row = i * channels;
+            for (int c = c0; c < full; c += L) {
+                int e = row + c;
+                FloatVector g = FloatVector.fromArray(S, dy, e);
+                if (y != null) g = zero.blend(g, FloatVector.fromArray(S, y, e).compare(VectorOperators.GT, 0f));
+                FloatVector xh = FloatVector.fromArray(S, x, e).sub(FloatVector.fromArray(S, mean, c))
+                        .mul(FloatVector.fromArray(S, invstd, c));
+                g.sub(xh.fma(FloatVector.fromArray(S, b, c), FloatVector.fromArray(S, a, c)))
+                        .mul(FloatVector.fromArray(S, scale, c)).intoArray(dx, e);
+            }
+        }
+        if (full < c1) super.batchNormBackward(x, y, dy, dx, mean, invstd, a, b, scale, n, channels, 1, full, c1);
     }
 }
