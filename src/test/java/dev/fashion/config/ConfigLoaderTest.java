@@ -2,6 +2,7 @@ package dev.fashion.config;
 
 import dev.fashion.FashionException;
 import dev.fashion.nn.Model;
+import dev.fashion.nn.Parameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,7 +146,7 @@ class ConfigLoaderTest {
 
     @Test
     void theMlpRecipeConfig() {
-        RunConfig c = ConfigLoader.load(CONFIGS.resolve("mlp-best.yaml"));
+        RunConfig c = ConfigLoader.load(CONFIGS.resolve("mlp-pytorch.yaml"));
         assertEquals("adamw", c.getOptimizer().getType());
         assertEquals(0.05, c.getOptimizer().getWeightDecay());
         assertEquals(0.002, c.getOptimizer().getLr());
@@ -161,6 +163,17 @@ class ConfigLoaderTest {
         // The resolved config round-trips, loss section and schedule included.
         RunConfig back = ConfigLoader.parse(ConfigLoader.toYaml(c).getBytes(StandardCharsets.UTF_8), "x.yaml", false);
         assertEquals(ConfigLoader.toJson(c), ConfigLoader.toJson(back));
+        // mlp-best.yaml: the same recipe with batch norm after fc1 and fc2 (PyTorch's names) and lr 4e-3.
+        RunConfig best = ConfigLoader.load(CONFIGS.resolve("mlp-best.yaml"));
+        assertEquals(0.004, best.getOptimizer().getLr());
+        assertEquals(List.of("one_cycle", 0.1, 25.0, 1e4, 0.1, 0.05, 24, 128),
+                List.of(best.getSchedule().getType(), best.getSchedule().pctStart(), best.getSchedule().divFactor(),
+                        best.getSchedule().finalDivFactor(), best.getLabelSmoothing(), best.getOptimizer().getWeightDecay(),
+                        best.getTraining().getEpochs(), best.getTraining().getBatchSize()));
+        Model withNorm = ModelFactory.build(best);
+        assertEquals(m.parameterCount() + 2 * (512 + 256), withNorm.parameterCount());
+        assertEquals(List.of("fc1.weight", "fc1.bias", "bn1.weight", "bn1.bias", "fc2.weight", "fc2.bias",
+                "bn2.weight", "bn2.bias", "fc3.weight", "fc3.bias"), withNorm.parameters().stream().map(Parameter::name).toList());
         assertEquals("adamw", ConfigLoader.parse("optimizer: {type: adamw}".getBytes(StandardCharsets.UTF_8), "y", false)
                 .getOptimizer().getType());
         assertEquals(0.01, ConfigLoader.parse("optimizer: {type: adamw}".getBytes(StandardCharsets.UTF_8), "y", false)
