@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
             trainer.checkpointTo(run.checkpoint(), checkpointEvery == null ? 0 : checkpointEvery);
             if (!quiet) {
                 out.printf("fashion train: %s, %d epoch%s, batch %d, %s lr %s%s, seed %d%n",
-                        config == null ? ConfigLoader.DEFAULT_NAME : config, cfg.getTraining().getEpochs(),
+                        configSource(), cfg.getTraining().getEpochs(),
                         cfg.getTraining().getEpochs() == 1 ? "" : "s",
                         cfg.getTraining().getBatchSize(), cfg.getOptimizer().getType(), cfg.getOptimizer().getLr(),
                         recipe(cfg), cfg.getTraining().getSeed());
@@ -268,5 +268,12 @@ final class TrainCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("warning: " + PlotCommand.CURVES + " not written: " + e.getMessage());
         }
+    }
+
+    /** Where the run's config came from, for the first line: a resumed run's is the one its checkpoint saved. */
+    private String configSource() {
+        if (config != null) return config.toString();
+        if (resume != null) return "the config saved in " + RunDirectory.checkpointIn(resume);
+        return ConfigLoader.DEFAULT_NAME;
     }
 }

@@ -79,6 +79,8 @@ class KillTest {
             Path log = tmp.resolve("resume" + i);
             Process q = child(log, 15, List.of("train", "--resume", run.toString(), "--checkpoint-every", "2"));
             await(q, () -> read(log.resolveSibling(log.getFileName() + ".out")).contains("resuming from"));
+            assertTrue(read(log.resolveSibling(log.getFileName() + ".out")).startsWith("fashion train: the config saved in "
+                    + checkpoint + ","), "a resumed run names the config it runs (its checkpoint's), not the bundled one");
             Thread.sleep(random.nextInt(1_000));
             kill(q);
             long now = Checkpoint.read(checkpoint).optimizerSteps();
