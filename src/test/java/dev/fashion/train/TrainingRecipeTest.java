@@ -55,6 +55,29 @@ class TrainingRecipeTest {
         assertTrue(h1.get(1).testAccuracy() > 0.6, "it learns: " + h1.get(1).testAccuracy());
     }
 
+    /**
+     * configs/mlp-best.yaml as shipped (batch norm over the features of fc1 and fc2, whose vector kernels run
+     * across features): the same weights on 1 and 2 threads and with scalar and vector kernels.
+     */
+    @Test
+    void theBestMlpIsBitIdenticalAcrossThreadsAndKernels() {
+        RunConfig cfg = ConfigLoader.load(java.nio.file.Path.of("configs", "mlp-best.yaml"));
+        cfg.getTraining().setEpochs(1);
+        List<float[]> one = new ArrayList<>(), two = new ArrayList<>(), scalar = new ArrayList<>();
+        List<EpochMetrics> h1 = TrainingTest.run(cfg, train, test, 1, one);
+        List<EpochMetrics> h2 = TrainingTest.run(cfg, train, test, 2, two);
+        List<EpochMetrics> hs = TrainingTest.run(cfg, train, test, 2, "scalar", scalar);
+        assertEquals(10, one.size(), "fc1, bn1, fc2, bn2, fc3: weights and biases");
+        // The test pass runs on the running statistics: the same loss to the bit too.
+        assertEquals(h1.get(0).testLoss(), h2.get(0).testLoss());
+        assertEquals(h1.get(0).testLoss(), hs.get(0).testLoss());
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), two.get(i), "parameter " + i + ", 1 vs 2 threads");
+            assertArrayEquals(two.get(i), scalar.get(i), "parameter " + i + ", vector vs scalar");
+        }
+        assertTrue(h1.get(0).testAccuracy() > 0.6, "it learns: " + h1.get(0).testAccuracy());
+    }
+
     private static EpochMetrics withSeconds(EpochMetrics m, EpochMetrics from) {
         return new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), from.seconds(),
                 from.imagesPerSecond(), m.lr(), m.validationLoss(), m.validationAccuracy());
