@@ -53,6 +53,9 @@ class VectorKernelsTest {
                 // around the tile (8 rows x 2 vectors of 4..16 lanes), k block (256) and n block (1024)
                 {7, 9, 23}, {9, 7, 25}, {63, 47, 49}, {65, 48, 65}, {24, 255, 31}, {8, 257, 32},
                 {16, 513, 33}, {9, 5, 1023}, {2, 3, 1025}, {2, 0, 5},
+                // conv1's shifted-planes forward (784 = 24 tiles of 32 columns and one vector) and whole
+                // vectors short of a tile with edge rows
+                {32, 10, 784}, {7, 10, 48}, {13, 9, 80}, {5, 10, 24},
         };
         for (int[] s : more) list.add(Arguments.of(s[0], s[1], s[2]));
         return list.stream();

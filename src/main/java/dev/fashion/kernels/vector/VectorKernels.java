@@ -157,6 +157,13 @@ public final class VectorKernels implements Kernels {
                 int cols = Math.min(NR, n - s);
                 if (nrows == MR && cols == NR) {
                     gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, c, co + r * ldc + s, ldc);
+                } else if (cols % L == 0) {
+                    // Whole vectors short of a tile (conv1: 784 columns = 24 tiles and 16) or a row edge: in
+                    // place a vector at a time, not through the scratch tile and its copies (conv1's forward
+                    // 5% faster, Zen 5: 0.59 against 0.62 ms a batch, medians of 7 alternating runs).
+                    for (int v = s; v < s + cols; v += L) {
+                        gatheredVector(a, o0, o1, o2, o3, o4, o5, o6, o7, nrows, b, rows, v, c, co + r * ldc + v, ldc);
+                    }
                 } else {
                     gathered(a, o0, o1, o2, o3, o4, o5, o6, o7, b, rows, s, t, 0, NR);
                     for (int i = 0; i < nrows; i++) System.arraycopy(t, i * NR, c, co + (r + i) * ldc + s, cols);
@@ -204,6 +211,35 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * One vector of columns for up to eight rows (offsets as {@link #gathered}: edge rows repeat the last
+     * real one), stored for the first {@code nrows}: each element the same FMA chain over k as in a tile.
+     */
+    private static void gatheredVector(float[] x, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                       int nrows, float[] b, int[] rows, int j, float[] c, int co, int ldc) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
+        for (int p = 0; p < rows.length; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, rows[p] + j);
+            c0 = FloatVector.broadcast(S, x[o0 + p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, x[o1 + p]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, x[o2 + p]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, x[o3 + p]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, x[o4 + p]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, x[o5 + p]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, x[o6 + p]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, x[o7 + p]).fma(bv, c7);
+        }
+        c0.intoArray(c, co);
+        if (nrows > 1) c1.intoArray(c, co + ldc);
+        if (nrows > 2) c2.intoArray(c, co + 2 * ldc);
+        if (nrows > 3) c3.intoArray(c, co + 3 * ldc);
+        if (nrows > 4) c4.intoArray(c, co + 4 * ldc);
+        if (nrows > 5) c5.intoArray(c, co + 5 * ldc);
+        if (nrows > 6) c6.intoArray(c, co + 6 * ldc);
+        if (nrows > 7) c7.intoArray(c, co + 7 * ldc);
     }
 
     /** Dispatches on the constant TILE as {@link #micro} does. */
